@@ -1,0 +1,139 @@
+// The one storage interface of ponte. Engines: SQLite (embedded default) and, later, PostgreSQL.
+// Every call is scoped by the EC fiscal code: one municipality never reads another's rows.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/node_messages.h"
+#include "core/position.h"
+
+namespace ponte::store {
+
+// What went wrong, and so what the caller should do.
+enum class ErrorKind {
+  kNotFound,     // no such row in this EC
+  kConflict,     // a unique key is taken (iupd, IUV, notice number)
+  kInvalid,      // the data breaks a rule of the store (too large, bad reference)
+  kUnavailable,  // the database cannot be reached or is busy: retry later
+  kFatal,        // corruption, a failed migration: stop
+};
+
+struct Error {
+  ErrorKind kind = ErrorKind::kFatal;
+  std::string message;  // for the log; never sent to a caller as is
+};
+
+template <class T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}
+  Result(Error error) : v_(std::move(error)) {}
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() { return std::get<0>(v_); }
+  const T& value() const { return std::get<0>(v_); }
+  T* operator->() { return &value(); }
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+struct Done {};
+
+// A position found by one of its notice numbers, with the index of the matching option.
+struct NoticeMatch {
+  core::DebtPosition position;
+  std::size_t option_index = 0;
+};
+
+enum class UpsertOutcome { kCreated, kUpdated, kUnchanged };
+
+// A receipt to commit, with where it must be forwarded.
+struct ReceiptWrite {
+  std::string ec_fiscal_code;  // idPA of the request: whose copy of the receipt this is
+  core::Receipt receipt;
+  bool v2 = false;
+  std::string raw_xml;                   // the whole SOAP message as received
+  std::int64_t received_at_unix_ms = 0;  // from the clock the caller was given
+  std::vector<std::string> ledger_routes;  // one outbox delivery is committed per route
+};
+
+enum class ReceiptOutcome {
+  kStored,         // new receipt, its option is now paid
+  kDuplicate,      // the same (EC, receiptId) was already stored: nothing written
+  kDoublePayment,  // a different receipt for an option already paid: stored and flagged
+  kUnmatched,      // no such notice in this EC (stand-in, deleted): stored and flagged
+};
+
+struct StoredReceipt {
+  std::int64_t id = 0;
+  std::string ec_fiscal_code;
+  std::string receipt_id;
+  std::string notice_number;
+  std::string iuv;
+  std::int64_t amount_cents = 0;
+  std::int64_t received_at_unix_ms = 0;
+  std::string payment_date_time;
+  std::string psp;
+  bool double_payment = false;
+  bool unmatched = false;
+  bool v2 = false;
+  std::string raw_xml;
+};
+
+struct PositionFilter {
+  std::optional<core::PositionStatus> status;
+  std::optional<core::Date> due_from, due_to;
+  std::string debtor_fiscal_code;
+  int page = 0;
+  int limit = 50;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- reads: synchronous, thread-safe, fast (called from event loops) ---
+
+  // The position holding the option with this notice number, in this EC.
+  virtual Result<std::optional<NoticeMatch>> findByNotice(const std::string& ec,
+                                                          const std::string& nav) = 0;
+  virtual Result<std::optional<core::DebtPosition>> getPosition(const std::string& ec,
+                                                                const std::string& iupd) = 0;
+  virtual Result<std::vector<core::DebtPosition>> listPositions(const std::string& ec,
+                                                                const PositionFilter& filter) = 0;
+  virtual Result<std::vector<StoredReceipt>> listReceipts(const std::string& ec,
+                                                          std::int64_t from_unix_ms,
+                                                          std::int64_t to_unix_ms) = 0;
+  virtual Result<std::int64_t> countPositions() = 0;
+
+  // --- writes ---
+
+  // Creates or replaces a position by (EC, iupd). kConflict when one of its IUVs or notice
+  // numbers belongs to another position of the EC. Synchronous: for the CLI and the API.
+  virtual Result<UpsertOutcome> upsertPosition(const core::DebtPosition& position) = 0;
+
+  // Commits a receipt, the option and position status it implies and its outbox deliveries in
+  // one durable transaction (fsync'd), then calls `done` from a store thread. Receipts arriving
+  // together may share one commit; none is reported before its commit is durable.
+  virtual void commitReceipt(ReceiptWrite write, std::function<void(Result<ReceiptOutcome>)> done) = 0;
+
+  // Records that the node asked for the payment data of a notice (paGetPayment), with the cart
+  // id when given. Not durable by itself, never changes a position; may be batched.
+  virtual void recordPaymentAttempt(const std::string& ec, const std::string& nav,
+                                    const std::string& payment_note,
+                                    std::int64_t at_unix_ms) = 0;
+
+  // Returns the next value of a durable per-EC counter (for spontaneous notice numbers): never
+  // the same value twice, even across restarts.
+  virtual Result<std::uint64_t> nextSequence(const std::string& ec, const std::string& name) = 0;
+};
+
+}  // namespace ponte::store
