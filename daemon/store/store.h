@@ -131,9 +131,14 @@ class Store {
                                     const std::string& payment_note,
                                     std::int64_t at_unix_ms) = 0;
 
-  // Returns the next value of a durable per-EC counter (for spontaneous notice numbers): never
-  // the same value twice, even across restarts.
-  virtual Result<std::uint64_t> nextSequence(const std::string& ec, const std::string& name) = 0;
+  // Creates a spontaneous position: allocates the next value of the durable per-EC counter
+  // `counter` (never the same value twice, even across restarts), builds the position with
+  // make(value) and commits both in one transaction, then calls `done` from a store thread with
+  // the position as stored. kConflict when make's notice number or IUV is taken.
+  virtual void createWithSequence(
+      const std::string& ec, const std::string& counter,
+      std::function<core::DebtPosition(std::uint64_t)> make,
+      std::function<void(Result<core::DebtPosition>)> done) = 0;
 };
 
 }  // namespace ponte::store
