@@ -12,7 +12,8 @@ namespace ponte::core {
 //   aux 0: "0" + application code (2) + base (13) + check (2); IUV = base + check (15 digits)
 //   aux 1: "1" + IUV (17), no check digits
 //   aux 2: "2" + base (15) + check (2); IUV = base + check (17)
-//   aux 3: "3" + segregation code (2) + base (13) + check (2); IUV = segregation + base + check (17)
+//   aux 3: "3" + segregation code (2) + base (13) + check (2); IUV = segregation + base + check
+//   (17)
 struct NoticeNumber {
   int aux_digit = 3;
   std::string code;  // application code (aux 0) or segregation code (aux 3), else empty
@@ -34,12 +35,18 @@ std::optional<NoticeNumber> parseNoticeNumber(std::string_view nav);
 std::optional<NoticeNumber> buildNoticeNumber(int aux_digit, std::string_view code,
                                               std::string_view base);
 
-// The NAV of an IUV for a station's aux digit (and application code for aux 0).
+// The NAV of an IUV for a station's aux digit (and application code for aux 0; ignored for the
+// other aux digits, whose segregation code, if any, is inside the IUV).
 // nullopt when the IUV does not fit the layout or its check digits are wrong.
 std::optional<std::string> noticeFromIuv(int aux_digit, std::string_view application_code,
                                          std::string_view iuv);
 
-// The payment QR code text: "PAGOPA|002|<nav>|<ec fiscal code>|<amount in cents>".
+// The largest amount the QR code's 10-digit amount field can carry: 99 999 999.99 euro.
+inline constexpr std::int64_t kMaxQrCents = 9'999'999'999;
+
+// The payment QR code text: "PAGOPA|002|<nav>|<ec fiscal code>|<amount in cents>", the amount
+// zero-padded to at least two digits ("05"). Nothing is validated: the caller passes a parsed
+// NAV and 0 <= cents <= kMaxQrCents; a larger amount is written in full and QR readers refuse it.
 std::string qrCodeText(std::string_view nav, std::string_view ec_fiscal_code, std::int64_t cents);
 
 }  // namespace ponte::core
