@@ -1,0 +1,144 @@
+// HTTP <-> SOAP <-> NodeOperations for the node listener.
+#include "app/node_service.h"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+namespace ponte::app {
+namespace {
+
+std::int64_t steadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+net::HttpResponse xmlResponse(int status, std::string body) {
+  net::HttpResponse r;
+  r.status = status;
+  r.content_type = "text/xml; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+// The fault code of an answer, or "OK".
+template <class T>
+std::string_view outcomeOf(const core::Answer<T>& a) {
+  if (auto* f = std::get_if<core::Fault>(&a)) return core::faultCodeName(f->code);
+  return "OK";
+}
+
+std::string_view outcomeOf(const core::NodeAnswer& answer) {
+  return std::visit([](const auto& a) { return outcomeOf(a); }, answer);
+}
+
+}  // namespace
+
+NodeService::NodeService(NodeOperations& operations, NodeServiceOptions options, LogFn log)
+    : operations_(operations), options_(std::move(options)), log_(std::move(log)) {}
+
+soap::Codec& NodeService::codec() {
+  // One codec per thread: gSOAP contexts are not thread-safe, and a per-thread one needs no lock.
+  struct Slot {
+    const NodeService* owner = nullptr;
+    std::unique_ptr<soap::Codec> codec;
+  };
+  thread_local Slot slot;
+  if (slot.owner != this || !slot.codec) {
+    slot.codec = std::make_unique<soap::Codec>(options_.limits);
+    slot.owner = this;
+  }
+  return *slot.codec;
+}
+
+void NodeService::answer(const net::Reply& reply, core::Operation op, const core::NodeAnswer& answer,
+                         const std::string& fault_id, const std::string& ec,
+                         const std::string& notice, std::int64_t started_ns) {
+  std::string body = codec().encode(op, answer, fault_id);
+  if (log_) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f", static_cast<double>(steadyNs() - started_ns) / 1e6);
+    std::string fields = "op=" + std::string(core::operationName(op)) + " ec=" + ec +
+                         " notice=" + notice + " outcome=" + std::string(outcomeOf(answer)) + " ms=" + ms;
+    log_(6, "node.request", fields);
+  }
+  reply(xmlResponse(200, std::move(body)));
+}
+
+void NodeService::handle(net::HttpRequest&& request, net::Reply reply) {
+  const std::int64_t started = steadyNs();
+  const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+  if (path != options_.soap_path) {
+    net::HttpResponse r;
+    r.status = 404;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "No SOAP endpoint at this path.\n";
+    return reply(std::move(r));
+  }
+  if (request.method != "POST") {
+    net::HttpResponse r;
+    r.status = 405;
+    r.content_type = "text/plain; charset=utf-8";
+    r.headers.emplace_back("Allow", "POST");
+    r.body = "The SOAP endpoint accepts POST only.\n";
+    return reply(std::move(r));
+  }
+
+  auto decoded = codec().decode(request.header("SOAPAction"), request.body);
+  if (auto* failure = std::get_if<soap::DecodeFailure>(&decoded)) {
+    if (log_) {
+      log_(4, "node.bad_request",
+           "peer=" + request.peer.address + " reason=\"" + failure->log_detail + "\"");
+    }
+    if (!failure->op) {
+      return reply(xmlResponse(500, soap::Codec::encodeSoapFault("soap:Client", failure->fault.description)));
+    }
+    const std::string broker = operations_.directory()->broker_id;
+    core::NodeAnswer answer;
+    switch (*failure->op) {
+      case core::Operation::kVerify: answer = core::Answer<core::VerifyResult>(failure->fault); break;
+      case core::Operation::kGetPayment:
+      case core::Operation::kGetPaymentV2: answer = core::Answer<core::PaymentData>(failure->fault); break;
+      case core::Operation::kSendRt:
+      case core::Operation::kSendRtV2: answer = core::Answer<core::SendRtResult>(failure->fault); break;
+      case core::Operation::kDemand: answer = core::Answer<core::DemandResult>(failure->fault); break;
+    }
+    return this->answer(reply, *failure->op, answer, broker, "-", "-", started);
+  }
+
+  auto& d = std::get<soap::Decoded>(decoded);
+  const core::Operation op = d.op;
+  if (auto* verify = std::get_if<core::VerifyRequest>(&d.request)) {
+    auto result = operations_.verify(*verify);
+    return answer(reply, op, result, operations_.faultId(verify->caller), verify->caller.id_pa,
+                  verify->qr.notice_number, started);
+  }
+  if (auto* get = std::get_if<core::GetPaymentRequest>(&d.request)) {
+    auto result = operations_.getPayment(*get);
+    return answer(reply, op, result, operations_.faultId(get->caller), get->caller.id_pa,
+                  get->qr.notice_number, started);
+  }
+  if (auto* send = std::get_if<core::SendRtRequest>(&d.request)) {
+    std::string fault_id = operations_.faultId(send->caller);
+    std::string ec = send->caller.id_pa;
+    std::string notice = send->receipt.notice_number;
+    operations_.sendRt(*send, std::move(request.body),
+                       [this, reply, op, fault_id, ec, notice, started](core::Answer<core::SendRtResult> result) {
+                         answer(reply, op, result, fault_id, ec, notice, started);
+                       });
+    return;
+  }
+  if (auto* demand = std::get_if<core::DemandRequest>(&d.request)) {
+    std::string fault_id = operations_.faultId(demand->caller);
+    std::string ec = demand->caller.id_pa;
+    operations_.demand(*demand, [this, reply, op, fault_id, ec, started](core::Answer<core::DemandResult> result) {
+      const std::string notice = std::holds_alternative<core::DemandResult>(result)
+                                     ? std::get<core::DemandResult>(result).qr.notice_number
+                                     : std::string("-");
+      answer(reply, op, result, fault_id, ec, notice, started);
+    });
+  }
+}
+
+}  // namespace ponte::app
