@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 
 #include "position.h"
 
@@ -12,5 +13,11 @@ namespace ponte::core {
 // installments are. Returns true when the option was already paid before (a double payment);
 // the position is then left unchanged. option_index must be valid.
 bool applyPayment(DebtPosition& position, std::size_t option_index);
+
+// The status the position's paid options imply: REPORTED when a complete plan is all reported
+// (PO_REPORTED), else PAID when a plan is complete (a single option paid, or every installment of
+// one plan, grouped by payment_plan_id), else PARTIALLY_PAID when some option is paid; nullopt
+// when no option is paid (the status is then whatever the lifecycle made it). Never fails.
+std::optional<PositionStatus> statusFromPayments(const DebtPosition& position);
 
 }  // namespace ponte::core

@@ -12,13 +12,24 @@
 
 namespace ponte::core {
 
-enum class PositionStatus { kDraft, kPublished, kValid, kInvalid, kExpired, kPartiallyPaid, kPaid, kReported };
+enum class PositionStatus {
+  kDraft,
+  kPublished,
+  kValid,
+  kInvalid,
+  kExpired,
+  kPartiallyPaid,
+  kPaid,
+  kReported
+};
 enum class OptionStatus { kUnpaid, kPaid, kPartiallyReported, kReported };
 
 std::string_view toString(PositionStatus);  // "DRAFT", "PUBLISHED", ... as in GPD
 std::string_view toString(OptionStatus);    // "PO_UNPAID", "PO_PAID", ...
 std::optional<PositionStatus> parsePositionStatus(std::string_view);
 std::optional<OptionStatus> parseOptionStatus(std::string_view);
+// True for every status after a payment: PO_PAID and the two reported ones.
+constexpr bool isPaid(OptionStatus status) { return status != OptionStatus::kUnpaid; }
 
 struct MapEntry {
   std::string key;
