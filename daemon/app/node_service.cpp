@@ -2,7 +2,6 @@
 #include "app/node_service.h"
 
 #include <chrono>
-#include <cstdio>
 #include <memory>
 
 namespace ponte::app {
@@ -35,8 +34,8 @@ std::string_view outcomeOf(const core::NodeAnswer& answer) {
 
 }  // namespace
 
-NodeService::NodeService(NodeOperations& operations, NodeServiceOptions options, LogFn log)
-    : operations_(operations), options_(std::move(options)), log_(std::move(log)) {}
+NodeService::NodeService(NodeOperations& operations, NodeServiceOptions options, ops::Logger& log)
+    : operations_(operations), options_(std::move(options)), log_(log) {}
 
 soap::Codec& NodeService::codec() {
   // One codec per thread: gSOAP contexts are not thread-safe, and a per-thread one needs no lock.
@@ -56,12 +55,13 @@ void NodeService::answer(const net::Reply& reply, core::Operation op, const core
                          const std::string& fault_id, const std::string& ec,
                          const std::string& notice, std::int64_t started_ns) {
   std::string body = codec().encode(op, answer, fault_id);
-  if (log_) {
-    char ms[32];
-    std::snprintf(ms, sizeof ms, "%.3f", static_cast<double>(steadyNs() - started_ns) / 1e6);
-    std::string fields = "op=" + std::string(core::operationName(op)) + " ec=" + ec +
-                         " notice=" + notice + " outcome=" + std::string(outcomeOf(answer)) + " ms=" + ms;
-    log_(6, "node.request", fields);
+  if (log_.enabled(ops::LogLevel::kInfo)) {
+    const double ms = static_cast<double>((steadyNs() - started_ns) / 1000) / 1000.0;
+    log_.info("node.request", {{"op", core::operationName(op)},
+                               {"ec", ec},
+                               {"notice", notice},
+                               {"outcome", outcomeOf(answer)},
+                               {"ms", ms}});
   }
   reply(xmlResponse(200, std::move(body)));
 }
@@ -87,10 +87,9 @@ void NodeService::handle(net::HttpRequest&& request, net::Reply reply) {
 
   auto decoded = codec().decode(request.header("SOAPAction"), request.body);
   if (auto* failure = std::get_if<soap::DecodeFailure>(&decoded)) {
-    if (log_) {
-      log_(4, "node.bad_request",
-           "peer=" + request.peer.address + " reason=\"" + failure->log_detail + "\"");
-    }
+    log_.warning("node.bad_request", {{"peer", request.peer.address},
+                                      {"soap_action", request.header("SOAPAction")},
+                                      {"reason", failure->log_detail}});
     if (!failure->op) {
       return reply(xmlResponse(500, soap::Codec::encodeSoapFault("soap:Client", failure->fault.description)));
     }

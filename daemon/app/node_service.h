@@ -8,12 +8,10 @@
 
 #include "app/node_operations.h"
 #include "net/http_exchange.h"
+#include "ops/log.h"
 #include "soap/codec.h"
 
 namespace ponte::app {
-
-// priority is a syslog level (3 error, 4 warning, 6 info, 7 debug); fields are "k=v k=v".
-using LogFn = std::function<void(int priority, std::string_view event, std::string_view fields)>;
 
 struct NodeServiceOptions {
   std::string soap_path = "/";
@@ -22,8 +20,8 @@ struct NodeServiceOptions {
 
 class NodeService {
  public:
-  // operations must outlive this object.
-  NodeService(NodeOperations& operations, NodeServiceOptions options, LogFn log);
+  // operations and log must outlive this object.
+  NodeService(NodeOperations& operations, NodeServiceOptions options, ops::Logger& log);
 
   // The net::HttpHandler of the node listener.
   void handle(net::HttpRequest&& request, net::Reply reply);
@@ -36,7 +34,7 @@ class NodeService {
 
   NodeOperations& operations_;
   NodeServiceOptions options_;
-  LogFn log_;
+  ops::Logger& log_;
 };
 
 }  // namespace ponte::app

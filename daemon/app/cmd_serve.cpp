@@ -1,0 +1,157 @@
+// `ponte serve`: the composition root. Reads the config, builds the object graph (store, node
+// operations, SOAP endpoint, mTLS listener) and runs it until SIGTERM or SIGINT.
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+
+#include "app/cli.h"
+#include "app/clock.h"
+#include "app/directory_builder.h"
+#include "app/node_operations.h"
+#include "app/node_service.h"
+#include "net/https_server.h"
+#include "ops/check.h"
+#include "ops/log.h"
+
+namespace ponte::app {
+namespace {
+
+constexpr const char* kUsage = R"(Usage: ponte serve [-c FILE]
+
+Runs ponte in the foreground: the node's SOAP listener over mutual TLS, on the address, port and
+path of node_listener in the configuration. Logs go to stderr, one line per event, with journald
+priority prefixes. SIGTERM or SIGINT stops it gracefully (requests in flight are answered, every
+receipt answered OK is already committed). SIGHUP re-reads the configuration and applies the
+broker, stations and creditor institutions; a configuration with errors is refused and the
+running one stays.
+)";
+
+net::ListenerOptions listenerOptions(const ops::Config& config, ops::Logger& log) {
+  const auto& l = config.node_listener;
+  net::ListenerOptions o;
+  o.address = l.address;
+  o.port = l.port;
+  net::TlsOptions tls;
+  tls.certificate_file = l.tls.certificate;
+  tls.private_key_file = l.tls.private_key;
+  tls.client_ca_file = l.tls.client_ca;
+  tls.allowed_subjects = l.tls.allowed_subjects;
+  tls.allowed_fingerprints = l.tls.allowed_fingerprints;
+  tls.require_client_certificate = true;
+  o.tls = std::move(tls);
+  o.handshake_ms = static_cast<int>(l.timeouts.handshake.count());
+  o.read_header_ms = static_cast<int>(l.timeouts.read_header.count());
+  o.read_body_ms = static_cast<int>(l.timeouts.read_body.count());
+  o.write_ms = static_cast<int>(l.timeouts.write.count());
+  o.idle_ms = static_cast<int>(l.timeouts.idle.count());
+  o.max_body_bytes = l.limits.max_body_bytes;
+  o.log = [&log](int level, std::string_view event, std::string_view detail) {
+    const ops::LogLevel lv = level <= net::kLogError     ? ops::LogLevel::kError
+                             : level <= net::kLogWarning ? ops::LogLevel::kWarning
+                             : level <= net::kLogInfo    ? ops::LogLevel::kInfo
+                                                         : ops::LogLevel::kDebug;
+    log.log(lv, event, {{"detail", detail}});
+  };
+  return o;
+}
+
+soap::Limits codecLimits(const ops::Config& config) {
+  const auto& l = config.node_listener.limits;
+  soap::Limits limits;
+  limits.max_body_bytes = l.max_body_bytes;
+  limits.max_depth = l.max_depth;
+  limits.max_string_length = l.max_string_length;
+  limits.max_occurs = l.max_occurs;
+  return limits;
+}
+
+// Applies a re-read configuration's directory; everything else needs a restart for now.
+void reload(const std::string& path, NodeOperations& operations, ops::Logger& log) {
+  ops::ConfigResult result = ops::parseConfig(path);
+  if (!result.ok()) {
+    for (const auto& e : result.errors) log.error("config.reload_refused", {{"error", e.text()}});
+    log.error("config.reload_refused", {{"file", path}, {"action", "fix the file and send SIGHUP again; the running configuration is kept"}});
+    return;
+  }
+  operations.setDirectory(buildDirectory(*result.config));
+  log.info("config.reloaded", {{"file", path},
+                               {"creditor_institutions", result.config->creditor_institutions.size()},
+                               {"note", "listener, TLS and storage changes take effect at the next restart"}});
+}
+
+}  // namespace
+
+int cmdServe(const std::vector<std::string>& argv) {
+  Args args(argv, {"config"}, {});
+  if (!args.error().empty() || !args.positional().empty()) {
+    std::cerr << "ponte serve: " << (args.error().empty() ? "unexpected argument" : args.error()) << "\n\n"
+              << kUsage;
+    return kExitUsage;
+  }
+  if (args.has("help")) {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  const std::string path = configPath(args);
+  auto config = loadConfig(path);
+  if (!config) return kExitConfig;
+  ops::Logger log(config->logging.level);
+
+  const ops::CheckReport report = ops::checkFiles(*config);
+  for (const auto& w : report.warnings) log.warning("config.warning", {{"detail", w}});
+  if (!report.ok()) {
+    for (const auto& e : report.errors) log.error("config.invalid", {{"detail", e}});
+    return kExitConfig;
+  }
+
+  // Signals are taken by sigwait in this thread only: block them before any thread starts, so
+  // every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  auto store = openStore(*config);
+  if (!store) {
+    log.error("store.unavailable", {{"path", config->storage.path}, {"action", "check the path and its permissions, then start again"}});
+    return kExitUnavailable;
+  }
+  SystemClock clock;
+  NodeOperations operations(buildDirectory(*config), *store, clock);
+  NodeService service(operations, {config->node_listener.soap_path, codecLimits(*config)}, log);
+
+  std::string error;
+  auto server = net::HttpsServer::start(
+      listenerOptions(*config, log),
+      [&service](net::HttpRequest&& request, net::Reply reply) { service.handle(std::move(request), std::move(reply)); },
+      config->node_listener.threads, &error);
+  if (!server) {
+    log.error("node_listener.failed", {{"detail", error}});
+    return kExitConfig;
+  }
+  log.info("ponte.ready", {{"node_listener", config->node_listener.address + ":" + std::to_string(server->port())},
+                           {"soap_path", config->node_listener.soap_path},
+                           {"creditor_institutions", config->creditor_institutions.size()},
+                           {"database", config->storage.path}});
+
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      reload(path, operations, log);
+      continue;
+    }
+    log.info("ponte.stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    break;
+  }
+  server->stop();
+  store.reset();  // drains the writer: every accepted receipt is committed and answered
+  log.info("ponte.stopped");
+  return kExitOk;
+}
+
+}  // namespace ponte::app
