@@ -60,8 +60,8 @@ struct ReceiptWrite {
   std::string ec_fiscal_code;  // idPA of the request: whose copy of the receipt this is
   core::Receipt receipt;
   bool v2 = false;
-  std::string raw_xml;                   // the whole SOAP message as received
-  std::int64_t received_at_unix_ms = 0;  // from the clock the caller was given
+  std::string raw_xml;                     // the whole SOAP message as received
+  std::int64_t received_at_unix_ms = 0;    // from the clock the caller was given
   std::vector<std::string> ledger_routes;  // one outbox delivery is committed per route
 };
 
@@ -123,22 +123,21 @@ class Store {
   // Commits a receipt, the option and position status it implies and its outbox deliveries in
   // one durable transaction (fsync'd), then calls `done` from a store thread. Receipts arriving
   // together may share one commit; none is reported before its commit is durable.
-  virtual void commitReceipt(ReceiptWrite write, std::function<void(Result<ReceiptOutcome>)> done) = 0;
+  virtual void commitReceipt(ReceiptWrite write,
+                             std::function<void(Result<ReceiptOutcome>)> done) = 0;
 
   // Records that the node asked for the payment data of a notice (paGetPayment), with the cart
   // id when given. Not durable by itself, never changes a position; may be batched.
   virtual void recordPaymentAttempt(const std::string& ec, const std::string& nav,
-                                    const std::string& payment_note,
-                                    std::int64_t at_unix_ms) = 0;
+                                    const std::string& payment_note, std::int64_t at_unix_ms) = 0;
 
   // Creates a spontaneous position: allocates the next value of the durable per-EC counter
   // `counter` (never the same value twice, even across restarts), builds the position with
   // make(value) and commits both in one transaction, then calls `done` from a store thread with
   // the position as stored. kConflict when make's notice number or IUV is taken.
-  virtual void createWithSequence(
-      const std::string& ec, const std::string& counter,
-      std::function<core::DebtPosition(std::uint64_t)> make,
-      std::function<void(Result<core::DebtPosition>)> done) = 0;
+  virtual void createWithSequence(const std::string& ec, const std::string& counter,
+                                  std::function<core::DebtPosition(std::uint64_t)> make,
+                                  std::function<void(Result<core::DebtPosition>)> done) = 0;
 };
 
 }  // namespace ponte::store

@@ -1,0 +1,109 @@
+// The SQLite schema of ponte, one numbered text per change. Dates are INTEGER days since
+// 1970-01-01 (core::Date), instants INTEGER unix milliseconds, money INTEGER cents.
+#include "store/sqlite_migrations.h"
+
+#include <array>
+
+namespace ponte::store::sqlite {
+namespace {
+
+// 1: positions with their notice index, receipts, outbox, payment attempts, sequences.
+constexpr std::string_view kInitial = R"sql(
+CREATE TABLE positions (
+  id                 INTEGER PRIMARY KEY,
+  ec                 TEXT    NOT NULL,
+  iupd               TEXT    NOT NULL,
+  status             TEXT    NOT NULL,   -- core::toString(PositionStatus): 'VALID', 'PAID', ...
+  debtor_fiscal_code TEXT    NOT NULL,
+  validity_date      INTEGER,            -- NULL: payable as soon as valid
+  due_date_min       INTEGER,            -- earliest and latest option due date; NULL without options
+  due_date_max       INTEGER,
+  coercive           INTEGER NOT NULL DEFAULT 0,
+  document           BLOB    NOT NULL,   -- the whole DebtPosition (store/position_codec.h)
+  UNIQUE (ec, iupd)
+);
+CREATE INDEX positions_by_status ON positions (ec, status);
+CREATE INDEX positions_by_debtor ON positions (ec, debtor_fiscal_code);
+
+-- One row per payment option: how a notice number or IUV finds its position. Rewritten whenever
+-- the position is replaced.
+CREATE TABLE payment_options (
+  position_id  INTEGER NOT NULL REFERENCES positions (id) ON DELETE CASCADE,
+  option_index INTEGER NOT NULL,   -- index into the document's options
+  ec           TEXT    NOT NULL,
+  nav          TEXT    NOT NULL,
+  iuv          TEXT    NOT NULL,
+  due_date     INTEGER NOT NULL,
+  PRIMARY KEY (position_id, option_index),
+  UNIQUE (ec, nav),
+  UNIQUE (ec, iuv)
+) WITHOUT ROWID;
+
+-- Every receipt received, matched or not: a receipt proves a payment and is never dropped.
+CREATE TABLE receipts (
+  id                INTEGER PRIMARY KEY,
+  ec                TEXT    NOT NULL,   -- idPA of the request: whose copy this is
+  receipt_id        TEXT    NOT NULL,   -- the payment token
+  notice_number     TEXT    NOT NULL,
+  iuv               TEXT    NOT NULL,
+  position_id       INTEGER,            -- the position paid; NULL when unmatched
+  option_index      INTEGER,
+  amount_cents      INTEGER NOT NULL,
+  received_at_ms    INTEGER NOT NULL,
+  payment_date_time TEXT    NOT NULL,   -- as sent by the node
+  psp               TEXT    NOT NULL,   -- idPSP
+  double_payment    INTEGER NOT NULL,
+  unmatched         INTEGER NOT NULL,
+  v2                INTEGER NOT NULL,
+  raw_xml           TEXT    NOT NULL,
+  parsed            TEXT    NOT NULL,   -- store/receipt_json.h
+  UNIQUE (ec, receipt_id)
+);
+CREATE INDEX receipts_by_time ON receipts (ec, received_at_ms);
+CREATE INDEX receipts_by_notice ON receipts (ec, notice_number);
+
+-- One delivery per receipt and ledger route, written in the receipt's transaction.
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  receipt_row     INTEGER NOT NULL REFERENCES receipts (id),
+  ec              TEXT    NOT NULL,
+  route           TEXT    NOT NULL,
+  state           TEXT    NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  last_error      TEXT    NOT NULL DEFAULT '',
+  created_ms      INTEGER NOT NULL,
+  delivered_ms    INTEGER,
+  UNIQUE (receipt_row, route)
+);
+CREATE INDEX outbox_pending ON outbox (ec, next_attempt_ms) WHERE state = 'pending';
+CREATE INDEX outbox_by_state ON outbox (ec, state, id);
+
+-- paGetPayment calls, for the back office ("someone started paying this notice").
+CREATE TABLE payment_attempts (
+  id           INTEGER PRIMARY KEY,
+  ec           TEXT    NOT NULL,
+  nav          TEXT    NOT NULL,
+  payment_note TEXT    NOT NULL,
+  at_ms        INTEGER NOT NULL
+);
+CREATE INDEX payment_attempts_by_notice ON payment_attempts (ec, nav, at_ms);
+
+-- Durable per-EC counters (spontaneous notice numbers); a value is never handed out twice.
+CREATE TABLE sequences (
+  ec    TEXT    NOT NULL,
+  name  TEXT    NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (ec, name)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, "initial schema", kInitial},
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+}  // namespace ponte::store::sqlite

@@ -1,0 +1,19 @@
+// The SQLite schema as numbered migrations. A migration, once released, never changes: a new
+// column or index is a new entry with the next number.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace ponte::store::sqlite {
+
+struct Migration {
+  int version;            // 1, 2, 3, ... without gaps
+  std::string_view name;  // a few words, recorded in schema_migrations
+  std::string_view sql;   // one or more statements, run in one transaction
+};
+
+// Every migration this binary knows, in order; the last one's version is the schema version.
+std::span<const Migration> migrations();
+
+}  // namespace ponte::store::sqlite

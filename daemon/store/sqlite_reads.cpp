@@ -1,0 +1,138 @@
+// Read statements of the SQLite engine.
+#include "store/sqlite_reads.h"
+
+#include <sqlite3.h>
+
+#include "store/position_codec.h"
+
+namespace ponte::store::sqlite {
+namespace {
+
+Error unreadable(std::int64_t id) {
+  return Error{ErrorKind::kFatal,
+               "sqlite: the document of position row " + std::to_string(id) + " is unreadable"};
+}
+
+}  // namespace
+
+Result<std::optional<NoticeMatch>> readByNotice(Connection& db, const std::string& ec,
+                                                const std::string& nav) {
+  auto s = db.statement(
+      "SELECT o.position_id, o.option_index, p.document FROM payment_options o"
+      " JOIN positions p ON p.id = o.position_id WHERE o.ec = ?1 AND o.nav = ?2 AND p.ec = ?1");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, nav);
+  int rc = use->step();
+  if (rc == SQLITE_DONE) return std::optional<NoticeMatch>();
+  if (rc != SQLITE_ROW) return db.error("find notice " + nav, rc);
+  std::int64_t id = use->columnInt64(0);
+  std::int64_t index = use->columnInt64(1);
+  auto position = decodePosition(use->columnBlob(2));
+  if (!position) return unreadable(id);
+  if (index < 0 || static_cast<std::size_t>(index) >= position->options.size() ||
+      position->options[static_cast<std::size_t>(index)].nav != nav) {
+    return Error{ErrorKind::kFatal, "sqlite: position row " + std::to_string(id) +
+                                        " is out of step with its notice index"};
+  }
+  return std::optional<NoticeMatch>(
+      NoticeMatch{std::move(*position), static_cast<std::size_t>(index)});
+}
+
+Result<std::optional<core::DebtPosition>> readPosition(Connection& db, const std::string& ec,
+                                                       const std::string& iupd) {
+  auto s = db.statement("SELECT id, document FROM positions WHERE ec = ?1 AND iupd = ?2");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, iupd);
+  int rc = use->step();
+  if (rc == SQLITE_DONE) return std::optional<core::DebtPosition>();
+  if (rc != SQLITE_ROW) return db.error("get position " + iupd, rc);
+  auto position = decodePosition(use->columnBlob(1));
+  if (!position) return unreadable(use->columnInt64(0));
+  return std::optional<core::DebtPosition>(std::move(*position));
+}
+
+Result<std::vector<core::DebtPosition>> readPositions(Connection& db, const std::string& ec,
+                                                      const PositionFilter& filter) {
+  if (filter.page < 0) return Error{ErrorKind::kInvalid, "negative page"};
+  if (filter.limit < 1 || filter.limit > kMaxPageSize) {
+    return Error{ErrorKind::kInvalid, "page size must be 1.." + std::to_string(kMaxPageSize)};
+  }
+  // The text depends only on which filters are set, so at most 16 variants end up in each
+  // connection's statement cache.
+  std::string sql = "SELECT id, document FROM positions p WHERE ec = ?1";
+  if (filter.status) sql += " AND status = ?2";
+  if (!filter.debtor_fiscal_code.empty()) sql += " AND debtor_fiscal_code = ?3";
+  if (filter.due_from || filter.due_to) {
+    sql += " AND EXISTS (SELECT 1 FROM payment_options o WHERE o.position_id = p.id";
+    if (filter.due_from) sql += " AND o.due_date >= ?4";
+    if (filter.due_to) sql += " AND o.due_date <= ?5";
+    sql += ")";
+  }
+  sql += " ORDER BY id LIMIT ?6 OFFSET ?7";
+  auto s = db.statement(sql);
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec);
+  if (filter.status) use->bind(2, core::toString(*filter.status));
+  if (!filter.debtor_fiscal_code.empty()) use->bind(3, filter.debtor_fiscal_code);
+  if (filter.due_from) use->bind(4, static_cast<std::int64_t>(filter.due_from->days()));
+  if (filter.due_to) use->bind(5, static_cast<std::int64_t>(filter.due_to->days()));
+  use->bind(6, static_cast<std::int64_t>(filter.limit))
+      .bind(7, static_cast<std::int64_t>(filter.page) * filter.limit);
+  std::vector<core::DebtPosition> out;
+  int rc;
+  while ((rc = use->step()) == SQLITE_ROW) {
+    auto position = decodePosition(use->columnBlob(1));
+    if (!position) return unreadable(use->columnInt64(0));
+    out.push_back(std::move(*position));
+  }
+  if (rc != SQLITE_DONE) return db.error("list positions", rc);
+  return out;
+}
+
+Result<std::vector<StoredReceipt>> readReceipts(Connection& db, const std::string& ec,
+                                                std::int64_t from_unix_ms,
+                                                std::int64_t to_unix_ms) {
+  auto s = db.statement(
+      "SELECT id, receipt_id, notice_number, iuv, amount_cents, received_at_ms, payment_date_time,"
+      " psp, double_payment, unmatched, v2, raw_xml FROM receipts"
+      " WHERE ec = ?1 AND received_at_ms >= ?2 AND received_at_ms < ?3"
+      " ORDER BY received_at_ms, id");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, from_unix_ms).bind(3, to_unix_ms);
+  std::vector<StoredReceipt> out;
+  int rc;
+  while ((rc = use->step()) == SQLITE_ROW) {
+    StoredReceipt r;
+    r.id = use->columnInt64(0);
+    r.ec_fiscal_code = ec;
+    r.receipt_id = use->columnText(1);
+    r.notice_number = use->columnText(2);
+    r.iuv = use->columnText(3);
+    r.amount_cents = use->columnInt64(4);
+    r.received_at_unix_ms = use->columnInt64(5);
+    r.payment_date_time = use->columnText(6);
+    r.psp = use->columnText(7);
+    r.double_payment = use->columnInt64(8) != 0;
+    r.unmatched = use->columnInt64(9) != 0;
+    r.v2 = use->columnInt64(10) != 0;
+    r.raw_xml = use->columnText(11);
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return db.error("list receipts", rc);
+  return out;
+}
+
+Result<std::int64_t> readPositionCount(Connection& db) {
+  auto s = db.statement("SELECT count(*) FROM positions");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  int rc = use->step();
+  if (rc != SQLITE_ROW) return db.error("count positions", rc);
+  return use->columnInt64(0);
+}
+
+}  // namespace ponte::store::sqlite

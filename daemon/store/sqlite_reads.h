@@ -1,0 +1,38 @@
+// The SQL of each read of the SQLite engine, on whatever connection the calling thread owns.
+// Every statement is reset before returning, so no read snapshot outlives the call.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/sqlite_connection.h"
+#include "store/store.h"
+
+namespace ponte::store::sqlite {
+
+// Store::findByNotice. kFatal when the stored document is unreadable or out of step with the
+// notice index.
+Result<std::optional<NoticeMatch>> readByNotice(Connection& db, const std::string& ec,
+                                                const std::string& nav);
+
+// Store::getPosition.
+Result<std::optional<core::DebtPosition>> readPosition(Connection& db, const std::string& ec,
+                                                       const std::string& iupd);
+
+// Store::listPositions: ordered by creation (row id); due_from/due_to keep positions with at
+// least one option due inside the inclusive range. kInvalid for page < 0 or limit outside
+// 1..kMaxPageSize.
+inline constexpr int kMaxPageSize = 1000;
+Result<std::vector<core::DebtPosition>> readPositions(Connection& db, const std::string& ec,
+                                                      const PositionFilter& filter);
+
+// Store::listReceipts: received_at in [from, to), ordered by received_at then row id.
+Result<std::vector<StoredReceipt>> readReceipts(Connection& db, const std::string& ec,
+                                                std::int64_t from_unix_ms, std::int64_t to_unix_ms);
+
+// Store::countPositions.
+Result<std::int64_t> readPositionCount(Connection& db);
+
+}  // namespace ponte::store::sqlite

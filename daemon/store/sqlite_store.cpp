@@ -1,0 +1,271 @@
+// The SQLite Store: reads on per-thread connections, writes as jobs of the group-commit writer.
+#include "store/sqlite_store.h"
+
+#include <exception>
+#include <future>
+
+#include "store/sqlite_connection.h"
+#include "store/sqlite_migrations.h"
+#include "store/sqlite_readers.h"
+#include "store/sqlite_reads.h"
+#include "store/sqlite_schema.h"
+#include "store/sqlite_writer.h"
+#include "store/sqlite_writes.h"
+
+namespace ponte::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::WriteJob;
+
+// Callbacks belong to the caller; one that throws must not take the writer thread down.
+template <class Fn, class Arg>
+void answer(Fn& fn, Arg&& arg) noexcept {
+  try {
+    fn(std::forward<Arg>(arg));
+  } catch (...) {
+  }
+}
+
+class ReceiptJob final : public WriteJob {
+ public:
+  ReceiptJob(ReceiptWrite write, std::function<void(Result<ReceiptOutcome>)> done)
+      : write_(std::move(write)), done_(std::move(done)) {}
+
+  Result<Done> run(Connection& db) override {
+    auto r = sqlite::writeReceipt(db, write_);
+    if (!r) return r.error();
+    outcome_ = r.value();
+    return Done{};
+  }
+  void complete(const Error* failure) noexcept override {
+    if (failure) {
+      answer(done_, Result<ReceiptOutcome>(*failure));
+    } else {
+      answer(done_, Result<ReceiptOutcome>(outcome_));
+    }
+  }
+
+ private:
+  ReceiptWrite write_;
+  std::function<void(Result<ReceiptOutcome>)> done_;
+  ReceiptOutcome outcome_ = ReceiptOutcome::kStored;
+};
+
+class UpsertJob final : public WriteJob {
+ public:
+  explicit UpsertJob(const core::DebtPosition& position) : position_(position) {}
+
+  std::future<Result<UpsertOutcome>> future() { return promise_.get_future(); }
+
+  Result<Done> run(Connection& db) override {
+    auto r = sqlite::writePosition(db, position_);
+    if (!r) return r.error();
+    outcome_ = r.value();
+    return Done{};
+  }
+  void complete(const Error* failure) noexcept override {
+    if (failure) {
+      promise_.set_value(Result<UpsertOutcome>(*failure));
+    } else {
+      promise_.set_value(Result<UpsertOutcome>(outcome_));
+    }
+  }
+
+ private:
+  core::DebtPosition position_;
+  UpsertOutcome outcome_ = UpsertOutcome::kUnchanged;
+  std::promise<Result<UpsertOutcome>> promise_;
+};
+
+class SpontaneousJob final : public WriteJob {
+ public:
+  SpontaneousJob(std::string ec, std::string counter,
+                 std::function<core::DebtPosition(std::uint64_t)> make,
+                 std::function<void(Result<core::DebtPosition>)> done)
+      : ec_(std::move(ec)),
+        counter_(std::move(counter)),
+        make_(std::move(make)),
+        done_(std::move(done)) {}
+
+  Result<Done> run(Connection& db) override {
+    auto value = sqlite::nextSequenceValue(db, ec_, counter_);
+    if (!value) return value.error();
+    core::DebtPosition position = make_(value.value());  // may throw: the writer rolls back
+    if (position.ec_fiscal_code != ec_) {
+      outcome_ = Error{ErrorKind::kInvalid, "spontaneous position of EC " +
+                                                position.ec_fiscal_code + " made for EC " + ec_};
+      return Done{};
+    }
+    // A position that cannot be stored still consumes its counter value: otherwise the next
+    // call would be handed the same value, make the same notice and fail the same way forever.
+    if (auto r = db.run("SAVEPOINT spontaneous"); !r) return r.error();
+    auto written = sqlite::writePosition(db, position, /*must_create=*/true);
+    if (!written) {
+      if (!db.inTransaction()) return written.error();
+      if (auto r = db.run("ROLLBACK TO spontaneous"); !r) return r.error();
+      if (auto r = db.run("RELEASE spontaneous"); !r) return r.error();
+      outcome_ = written.error();
+      return Done{};
+    }
+    if (auto r = db.run("RELEASE spontaneous"); !r) return r.error();
+    outcome_ = std::move(position);
+    return Done{};
+  }
+  void complete(const Error* failure) noexcept override {
+    if (failure) {
+      answer(done_, Result<core::DebtPosition>(*failure));
+    } else {
+      answer(done_, std::move(*outcome_));
+    }
+  }
+
+ private:
+  std::string ec_;
+  std::string counter_;
+  std::function<core::DebtPosition(std::uint64_t)> make_;
+  std::function<void(Result<core::DebtPosition>)> done_;
+  std::optional<Result<core::DebtPosition>> outcome_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const SqliteOptions& options, std::unique_ptr<Connection> writer)
+      : readers_(options.path, readerOptions(options)),
+        writer_(std::move(writer), sqlite::WriterOptions{options.max_batch, options.max_pending,
+                                                         options.max_pending_attempts}) {}
+
+  Result<std::optional<NoticeMatch>> findByNotice(const std::string& ec,
+                                                  const std::string& nav) override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readByNotice(*db.value(), ec, nav);
+  }
+
+  Result<std::optional<core::DebtPosition>> getPosition(const std::string& ec,
+                                                        const std::string& iupd) override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readPosition(*db.value(), ec, iupd);
+  }
+
+  Result<std::vector<core::DebtPosition>> listPositions(const std::string& ec,
+                                                        const PositionFilter& filter) override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readPositions(*db.value(), ec, filter);
+  }
+
+  Result<std::vector<StoredReceipt>> listReceipts(const std::string& ec, std::int64_t from_unix_ms,
+                                                  std::int64_t to_unix_ms) override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readReceipts(*db.value(), ec, from_unix_ms, to_unix_ms);
+  }
+
+  Result<std::int64_t> countPositions() override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readPositionCount(*db.value());
+  }
+
+  Result<UpsertOutcome> upsertPosition(const core::DebtPosition& position) override {
+    if (writer_.onWriterThread()) return onWriterThreadError();
+    auto job = std::make_unique<UpsertJob>(position);
+    auto result = job->future();
+    writer_.submit(std::move(job));
+    return result.get();
+  }
+
+  void commitReceipt(ReceiptWrite write,
+                     std::function<void(Result<ReceiptOutcome>)> done) override {
+    writer_.submit(std::make_unique<ReceiptJob>(std::move(write), std::move(done)));
+  }
+
+  void recordPaymentAttempt(const std::string& ec, const std::string& nav,
+                            const std::string& payment_note, std::int64_t at_unix_ms) override {
+    writer_.submitAttempt(sqlite::PaymentAttempt{ec, nav, payment_note, at_unix_ms});
+  }
+
+  void createWithSequence(const std::string& ec, const std::string& counter,
+                          std::function<core::DebtPosition(std::uint64_t)> make,
+                          std::function<void(Result<core::DebtPosition>)> done) override {
+    writer_.submit(std::make_unique<SpontaneousJob>(ec, counter, std::move(make), std::move(done)));
+  }
+
+  // Opens the calling thread's reader and reads the schema through it.
+  Result<Done> probeReader() {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return db.value()->run("SELECT count(*) FROM schema_migrations");
+  }
+
+ private:
+  static sqlite::OpenOptions readerOptions(const SqliteOptions& options) {
+    sqlite::OpenOptions o;
+    o.create = false;
+    o.busy_timeout_ms = options.busy_timeout_ms;
+    o.cache_kib = options.reader_cache_kib;
+    o.vfs = options.vfs;
+    return o;
+  }
+  static Error onWriterThreadError() {
+    return Error{ErrorKind::kInvalid,
+                 "upsertPosition called from a store callback: it would wait for itself"};
+  }
+
+  sqlite::ReaderPool readers_;
+  sqlite::Writer writer_;  // declared last: destroyed (drained, joined) before the readers close
+};
+
+}  // namespace
+
+Result<int> migrate(const std::string& path) {
+  sqlite::OpenOptions o;
+  o.cache_kib = 2048;
+  auto db = Connection::open(path, o);
+  if (!db) return db.error();
+  return sqlite::applyMigrations(*db.value(), sqlite::migrations());
+}
+
+int schemaVersion() { return sqlite::migrations().back().version; }
+
+std::unique_ptr<Store> openSqliteStore(const SqliteOptions& options, Error* error) {
+  auto fail = [&](Error e) -> std::unique_ptr<Store> {
+    if (error) *error = std::move(e);
+    return nullptr;
+  };
+  if (options.path.empty()) return fail(Error{ErrorKind::kInvalid, "sqlite: no database path"});
+  if (options.max_batch < 1 || options.max_pending < 1 || options.writer_cache_kib < 1 ||
+      options.reader_cache_kib < 1 || options.busy_timeout_ms < 0) {
+    return fail(
+        Error{ErrorKind::kInvalid, "sqlite: batch, queue and cache sizes must be positive"});
+  }
+  sqlite::OpenOptions o;
+  o.busy_timeout_ms = options.busy_timeout_ms;
+  o.cache_kib = options.writer_cache_kib;
+  o.vfs = options.vfs;
+  auto db = Connection::open(options.path, o);
+  if (!db) return fail(db.error());
+  if (auto v = sqlite::applyMigrations(*db.value(), sqlite::migrations()); !v) {
+    return fail(v.error());
+  }
+  // The WAL is truncated back to this size after a checkpoint, so a burst does not leave a
+  // huge file behind.
+  if (auto r = db.value()->exec("PRAGMA journal_size_limit=67108864", "configure writer"); !r) {
+    return fail(r.error());
+  }
+  try {
+    auto store = std::make_unique<SqliteStore>(options, std::move(db.value()));
+    // Open this thread's reader now, so a database readers cannot open fails here and not on
+    // the first request.
+    if (auto probe = store->probeReader(); !probe) return fail(probe.error());
+    return store;
+  } catch (const std::exception& e) {
+    // Only std::thread creation can throw here (out of resources).
+    return fail(Error{ErrorKind::kUnavailable,
+                      std::string("sqlite: cannot start the writer: ") + e.what()});
+  }
+}
+
+}  // namespace ponte::store

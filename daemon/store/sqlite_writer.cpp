@@ -1,0 +1,193 @@
+// Group commit on one thread: take everything pending, one transaction, one fsync, then answer.
+#include "store/sqlite_writer.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+
+#include "store/sqlite_writes.h"
+
+namespace ponte::store::sqlite {
+namespace {
+
+int onWalCommit(void* pages, sqlite3*, const char*, int wal_pages) {
+  *static_cast<int*>(pages) = wal_pages;
+  return SQLITE_OK;
+}
+
+Result<Done> runJob(WriteJob& job, Connection& db) {
+  try {
+    return job.run(db);
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::kInvalid, std::string("write job threw: ") + e.what()};
+  } catch (...) {
+    return Error{ErrorKind::kInvalid, "write job threw a non-standard exception"};
+  }
+}
+
+}  // namespace
+
+Writer::Writer(std::unique_ptr<Connection> db, WriterOptions options)
+    : db_(std::move(db)), options_(options) {
+  // Our hook replaces SQLite's automatic checkpoint, which would run inside COMMIT and delay
+  // every answer of the batch; checkpointIfDue runs it after the answers instead.
+  sqlite3_wal_hook(db_->raw(), onWalCommit, &wal_pages_);
+  thread_ = std::thread([this] { loop(); });
+}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+  sqlite3_wal_hook(db_->raw(), nullptr, nullptr);
+}
+
+void Writer::submit(std::unique_ptr<WriteJob> job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && jobs_.size() < options_.max_pending) {
+      jobs_.push_back(std::move(job));
+      wake_.notify_one();
+      return;
+    }
+  }
+  Error refused{ErrorKind::kUnavailable, "sqlite: the writer queue is full or closing"};
+  job->complete(&refused);
+}
+
+void Writer::submitAttempt(PaymentAttempt attempt) {
+  std::lock_guard lock(mutex_);
+  if (stopping_ || attempts_.size() >= options_.max_pending_attempts) {
+    ++stats_.attempts_dropped;
+    return;
+  }
+  attempts_.push_back(std::move(attempt));
+  wake_.notify_one();
+}
+
+bool Writer::onWriterThread() const { return std::this_thread::get_id() == thread_.get_id(); }
+
+Writer::Stats Writer::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void Writer::loop() {
+  std::vector<std::unique_ptr<WriteJob>> jobs;
+  std::vector<PaymentAttempt> attempts;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !jobs_.empty() || !attempts_.empty(); });
+      if (jobs_.empty() && attempts_.empty()) return;  // stopping, and everything drained
+      while (!jobs_.empty() && jobs.size() < options_.max_batch) {
+        jobs.push_back(std::move(jobs_.front()));
+        jobs_.pop_front();
+      }
+      // Attempts ride along with the receipts' transaction: a flood of paGetPayment can add at
+      // most one batch worth of inserts to it.
+      std::size_t take = std::min(attempts_.size(), options_.max_batch);
+      attempts.assign(std::make_move_iterator(attempts_.begin()),
+                      std::make_move_iterator(attempts_.begin() + static_cast<long>(take)));
+      attempts_.erase(attempts_.begin(), attempts_.begin() + static_cast<long>(take));
+    }
+    runBatch(jobs, attempts);
+    jobs.clear();
+    attempts.clear();
+    checkpointIfDue();
+  }
+}
+
+Result<Done> Writer::setDurable(bool durable) {
+  int mode = durable ? 1 : 0;
+  if (mode == sync_mode_) return Done{};
+  auto r = db_->exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+                     "set synchronous");
+  if (r) sync_mode_ = mode;
+  return r;
+}
+
+void Writer::runBatch(std::vector<std::unique_ptr<WriteJob>>& jobs,
+                      std::vector<PaymentAttempt>& attempts) {
+  Connection& db = *db_;
+  std::vector<std::optional<Error>> failures(jobs.size());
+  std::optional<Error> batch_failure;
+  std::size_t attempts_written = 0;
+
+  auto fail_batch = [&](Error e) {
+    if (db.inTransaction()) db.exec("ROLLBACK", "roll back batch");
+    batch_failure = std::move(e);
+  };
+
+  if (auto r = setDurable(!jobs.empty()); !r) {
+    batch_failure = r.error();
+  } else if (auto begin = db.run("BEGIN IMMEDIATE"); !begin) {
+    batch_failure = begin.error();
+  } else {
+    for (std::size_t i = 0; i < jobs.size() && !batch_failure; ++i) {
+      if (auto r = db.run("SAVEPOINT job"); !r) {
+        fail_batch(r.error());
+        break;
+      }
+      auto result = runJob(*jobs[i], db);
+      if (result) {
+        if (auto r = db.run("RELEASE job"); !r) fail_batch(r.error());
+        continue;
+      }
+      failures[i] = result.error();
+      if (!db.inTransaction()) {
+        // SQLite rolled the whole transaction back by itself (disk full, I/O error): the jobs
+        // already run in this batch are gone too.
+        batch_failure = result.error();
+        break;
+      }
+      if (auto r = db.run("ROLLBACK TO job"); !r) {
+        fail_batch(r.error());
+      } else if (auto r2 = db.run("RELEASE job"); !r2) {
+        fail_batch(r2.error());
+      }
+    }
+    if (!batch_failure) {
+      for (const auto& a : attempts) {
+        // An attempt that cannot be written is only a lost record; it must not cost the
+        // receipts of the batch their commit.
+        if (writePaymentAttempt(db, a.ec, a.nav, a.payment_note, a.at_unix_ms)) ++attempts_written;
+        if (!db.inTransaction()) break;
+      }
+      if (!db.inTransaction()) {
+        batch_failure = db.error("payment attempts");
+      } else if (auto commit = db.run("COMMIT"); !commit) {
+        fail_batch(commit.error());
+      }
+    }
+  }
+
+  {
+    std::lock_guard lock(mutex_);
+    if (!batch_failure) {
+      ++stats_.transactions;
+      stats_.attempts_written += attempts_written;
+    } else {
+      stats_.attempts_dropped += attempts.size();
+    }
+    stats_.jobs += jobs.size();
+  }
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const Error* failure = batch_failure ? &*batch_failure : failures[i] ? &*failures[i] : nullptr;
+    jobs[i]->complete(failure);
+  }
+}
+
+void Writer::checkpointIfDue() {
+  if (wal_pages_ < options_.checkpoint_pages) return;
+  // PASSIVE: never waits for readers; what it cannot copy now is copied next time.
+  sqlite3_wal_checkpoint_v2(db_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  wal_pages_ = 0;
+}
+
+}  // namespace ponte::store::sqlite

@@ -1,0 +1,101 @@
+// The single writer thread of the SQLite engine and its group commit: every pending job shares
+// one BEGIN IMMEDIATE transaction (each in its own savepoint) and one fsync, and no job is
+// answered before that commit is durable.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite_connection.h"
+
+namespace ponte::store::sqlite {
+
+// One unit of work for the writer (a receipt, an upsert, a spontaneous position...).
+class WriteJob {
+ public:
+  virtual ~WriteJob() = default;
+  // Runs on the writer thread inside the job's own savepoint. An error rolls the savepoint back
+  // (only this job's writes are lost) and is passed to complete(). An exception counts as a
+  // kInvalid error. A job that keeps its writes returns Done even when its own answer is an
+  // error (a spontaneous position that conflicts still consumes its counter value).
+  virtual Result<Done> run(Connection& db) = 0;
+  // Called exactly once, after the transaction ended: failure is null when run() succeeded and
+  // the commit is durable, else the error of run() or of the transaction. Must not throw.
+  virtual void complete(const Error* failure) noexcept = 0;
+};
+
+struct PaymentAttempt {
+  std::string ec;
+  std::string nav;
+  std::string payment_note;
+  std::int64_t at_unix_ms = 0;
+};
+
+struct WriterOptions {
+  std::size_t max_batch = 1000;
+  std::size_t max_pending = 100000;
+  std::size_t max_pending_attempts = 100000;
+  // Checkpoint the WAL (outside the commit-to-answer path) once it holds this many pages.
+  int checkpoint_pages = 1000;
+};
+
+class Writer {
+ public:
+  // Takes the writer connection and starts the thread.
+  Writer(std::unique_ptr<Connection> db, WriterOptions options);
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+  // Stops accepting jobs, commits and completes every job accepted before, then joins.
+  ~Writer();
+
+  // Queues a job. When max_pending jobs are waiting or the writer is stopping, the job is
+  // completed at once on the calling thread with kUnavailable.
+  void submit(std::unique_ptr<WriteJob> job);
+
+  // Queues a payment attempt for the next transaction. Attempts alone are committed without an
+  // fsync (they become durable with the next receipt's commit or a checkpoint). Dropped when
+  // max_pending_attempts are waiting.
+  void submitAttempt(PaymentAttempt attempt);
+
+  struct Stats {
+    std::uint64_t transactions = 0;  // committed
+    std::uint64_t jobs = 0;          // completed, with or without error
+    std::uint64_t attempts_written = 0;
+    std::uint64_t attempts_dropped = 0;
+  };
+  Stats stats() const;
+
+  // True on the writer thread itself (inside a job or a callback), where waiting for the writer
+  // would deadlock.
+  bool onWriterThread() const;
+
+ private:
+  void loop();
+  void runBatch(std::vector<std::unique_ptr<WriteJob>>& jobs,
+                std::vector<PaymentAttempt>& attempts);
+  Result<Done> setDurable(bool durable);
+  void checkpointIfDue();
+
+  std::unique_ptr<Connection> db_;
+  WriterOptions options_;
+  int sync_mode_ = -1;  // 1 FULL, 0 NORMAL, -1 not set yet
+  int wal_pages_ = 0;   // written by SQLite's wal hook on the writer thread
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<WriteJob>> jobs_;
+  std::vector<PaymentAttempt> attempts_;
+  bool stopping_ = false;
+  Stats stats_;
+
+  std::thread thread_;  // last: started after everything above is built
+};
+
+}  // namespace ponte::store::sqlite

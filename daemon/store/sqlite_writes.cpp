@@ -1,0 +1,327 @@
+// Write statements of the SQLite engine: positions with their notice index, receipts with their
+// outbox rows, counters and payment attempts.
+#include "store/sqlite_writes.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/payment_state.h"
+#include "store/position_codec.h"
+#include "store/receipt_json.h"
+
+namespace ponte::store::sqlite {
+namespace {
+
+Error invalid(std::string message) { return Error{ErrorKind::kInvalid, std::move(message)}; }
+Error conflict(std::string message) { return Error{ErrorKind::kConflict, std::move(message)}; }
+
+Result<Done> expectDone(Connection& db, Statement& s, std::string_view context) {
+  int rc = s.step();
+  if (rc != SQLITE_DONE) return db.error(context, rc);
+  return Done{};
+}
+
+Result<Done> validate(const core::DebtPosition& p) {
+  if (p.ec_fiscal_code.empty()) return invalid("position without EC fiscal code");
+  if (p.iupd.empty()) return invalid("position without iupd");
+  std::set<std::string_view> navs, iuvs;
+  for (const auto& o : p.options) {
+    if (o.nav.empty() || o.iuv.empty()) {
+      return invalid("position " + p.iupd + ": an option has no notice number or IUV");
+    }
+    if (!navs.insert(o.nav).second) {
+      return invalid("position " + p.iupd + ": notice number " + o.nav + " appears twice");
+    }
+    if (!iuvs.insert(o.iuv).second) {
+      return invalid("position " + p.iupd + ": IUV " + o.iuv + " appears twice");
+    }
+  }
+  return Done{};
+}
+
+// A replacement may change a paid option's fields or move it to REPORTED, but not lose it: the
+// receipt that paid it is a fact, and a stale copy from the back office must not undo it.
+Result<Done> keepsPayments(const core::DebtPosition& stored, const core::DebtPosition& next) {
+  for (const auto& old : stored.options) {
+    if (old.status == core::OptionStatus::kUnpaid) continue;
+    auto it = std::find_if(next.options.begin(), next.options.end(),
+                           [&](const core::PaymentOption& o) { return o.nav == old.nav; });
+    if (it == next.options.end() || it->status == core::OptionStatus::kUnpaid) {
+      return conflict("position " + stored.iupd + ": notice " + old.nav +
+                      " is paid; the replacement would discard its payment");
+    }
+  }
+  return Done{};
+}
+
+struct StoredRow {
+  std::int64_t id = 0;
+  std::string document;
+};
+
+Result<std::optional<StoredRow>> findPositionRow(Connection& db, const std::string& ec,
+                                                 const std::string& iupd) {
+  auto s = db.statement("SELECT id, document FROM positions WHERE ec = ?1 AND iupd = ?2");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, iupd);
+  int rc = use->step();
+  if (rc == SQLITE_DONE) return std::optional<StoredRow>();
+  if (rc != SQLITE_ROW) return db.error("find position " + iupd, rc);
+  return std::optional<StoredRow>(StoredRow{use->columnInt64(0), std::string(use->columnBlob(1))});
+}
+
+Result<Done> checkNoticesFree(Connection& db, const core::DebtPosition& p, std::int64_t own_id) {
+  auto s = db.statement(
+      "SELECT position_id FROM payment_options"
+      " WHERE ec = ?1 AND (nav = ?2 OR iuv = ?3) AND position_id <> ?4 LIMIT 1");
+  if (!s) return s.error();
+  for (const auto& o : p.options) {
+    StatementUse use(*s.value());
+    use->bind(1, p.ec_fiscal_code).bind(2, o.nav).bind(3, o.iuv).bind(4, own_id);
+    int rc = use->step();
+    if (rc == SQLITE_ROW) {
+      return conflict("position " + p.iupd + ": notice number " + o.nav + " or IUV " + o.iuv +
+                      " belongs to position row " + std::to_string(use->columnInt64(0)) +
+                      " of EC " + p.ec_fiscal_code);
+    }
+    if (rc != SQLITE_DONE) return db.error("check notice " + o.nav, rc);
+  }
+  return Done{};
+}
+
+// Binds the filterable columns ?2..?7 shared by INSERT and UPDATE of positions.
+void bindPositionColumns(Statement& s, const core::DebtPosition& p, const std::string& document) {
+  s.bind(2, core::toString(p.status)).bind(3, p.debtor.fiscal_code);
+  if (p.validity_date) {
+    s.bind(4, static_cast<std::int64_t>(p.validity_date->days()));
+  } else {
+    s.bindNull(4);
+  }
+  if (p.options.empty()) {
+    s.bindNull(5).bindNull(6);
+  } else {
+    auto [lo, hi] =
+        std::minmax_element(p.options.begin(), p.options.end(),
+                            [](const core::PaymentOption& a, const core::PaymentOption& b) {
+                              return a.due_date < b.due_date;
+                            });
+    s.bind(5, static_cast<std::int64_t>(lo->due_date.days()));
+    s.bind(6, static_cast<std::int64_t>(hi->due_date.days()));
+  }
+  s.bind(7, static_cast<std::int64_t>(p.coercive.sent ? 1 : 0)).bindBlob(8, document);
+}
+
+Result<Done> writeNoticeIndex(Connection& db, const core::DebtPosition& p, std::int64_t id) {
+  auto s = db.statement(
+      "INSERT INTO payment_options (position_id, option_index, ec, nav, iuv, due_date)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!s) return s.error();
+  for (std::size_t i = 0; i < p.options.size(); ++i) {
+    const auto& o = p.options[i];
+    StatementUse use(*s.value());
+    use->bind(1, id)
+        .bind(2, static_cast<std::int64_t>(i))
+        .bind(3, p.ec_fiscal_code)
+        .bind(4, o.nav)
+        .bind(5, o.iuv)
+        .bind(6, static_cast<std::int64_t>(o.due_date.days()));
+    if (auto r = expectDone(db, *use, "index notice " + o.nav); !r) return r;
+  }
+  return Done{};
+}
+
+Result<Done> updatePositionDocument(Connection& db, std::int64_t id, const core::DebtPosition& p) {
+  auto s = db.statement("UPDATE positions SET status = ?2, document = ?3 WHERE id = ?1");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, id).bind(2, core::toString(p.status)).bindBlob(3, encodePosition(p));
+  return expectDone(db, *use, "update position " + p.iupd);
+}
+
+}  // namespace
+
+Result<UpsertOutcome> writePosition(Connection& db, const core::DebtPosition& p, bool must_create) {
+  if (auto r = validate(p); !r) return r.error();
+  auto stored = findPositionRow(db, p.ec_fiscal_code, p.iupd);
+  if (!stored) return stored.error();
+  if (must_create && stored.value()) {
+    return conflict("position " + p.iupd + " already exists in EC " + p.ec_fiscal_code);
+  }
+  std::string document = encodePosition(p);
+  std::int64_t id = 0;
+  if (stored.value()) {
+    id = stored.value()->id;
+    if (stored.value()->document == document) return UpsertOutcome::kUnchanged;
+    auto old = decodePosition(stored.value()->document);
+    if (!old) {
+      return Error{ErrorKind::kFatal,
+                   "sqlite: unreadable document of position row " + std::to_string(id)};
+    }
+    if (auto r = keepsPayments(*old, p); !r) return r.error();
+  }
+  if (auto r = checkNoticesFree(db, p, id); !r) return r.error();
+
+  if (id != 0) {
+    auto update = db.statement(
+        "UPDATE positions SET status = ?2, debtor_fiscal_code = ?3, validity_date = ?4,"
+        " due_date_min = ?5, due_date_max = ?6, coercive = ?7, document = ?8 WHERE id = ?1");
+    if (!update) return update.error();
+    {
+      StatementUse use(*update.value());
+      use->bind(1, id);
+      bindPositionColumns(*use, p, document);
+      if (auto r = expectDone(db, *use, "update position " + p.iupd); !r) return r.error();
+    }
+    auto clear = db.statement("DELETE FROM payment_options WHERE position_id = ?1");
+    if (!clear) return clear.error();
+    StatementUse use(*clear.value());
+    use->bind(1, id);
+    if (auto r = expectDone(db, *use, "clear notice index"); !r) return r.error();
+  } else {
+    auto insert = db.statement(
+        "INSERT INTO positions (ec, status, debtor_fiscal_code, validity_date, due_date_min,"
+        " due_date_max, coercive, document, iupd) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!insert) return insert.error();
+    StatementUse use(*insert.value());
+    use->bind(1, p.ec_fiscal_code).bind(9, p.iupd);
+    bindPositionColumns(*use, p, document);
+    if (auto r = expectDone(db, *use, "insert position " + p.iupd); !r) return r.error();
+    id = db.lastInsertRowid();
+  }
+  if (auto r = writeNoticeIndex(db, p, id); !r) return r.error();
+  return stored.value() ? UpsertOutcome::kUpdated : UpsertOutcome::kCreated;
+}
+
+Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& w) {
+  const core::Receipt& r = w.receipt;
+  if (w.ec_fiscal_code.empty()) return invalid("receipt without EC fiscal code");
+  if (r.receipt_id.empty()) return invalid("receipt without receiptId");
+  for (const auto& route : w.ledger_routes) {
+    if (route.empty()) return invalid("receipt " + r.receipt_id + ": empty ledger route name");
+  }
+
+  {
+    auto s = db.statement("SELECT 1 FROM receipts WHERE ec = ?1 AND receipt_id = ?2");
+    if (!s) return s.error();
+    StatementUse use(*s.value());
+    use->bind(1, w.ec_fiscal_code).bind(2, r.receipt_id);
+    int rc = use->step();
+    if (rc == SQLITE_ROW) return ReceiptOutcome::kDuplicate;
+    if (rc != SQLITE_DONE) return db.error("look up receipt " + r.receipt_id, rc);
+  }
+
+  ReceiptOutcome outcome = ReceiptOutcome::kUnmatched;
+  std::optional<std::int64_t> position_id, option_index;
+  {
+    auto s = db.statement(
+        "SELECT o.position_id, o.option_index, p.document FROM payment_options o"
+        " JOIN positions p ON p.id = o.position_id WHERE o.ec = ?1 AND o.nav = ?2 AND p.ec = ?1");
+    if (!s) return s.error();
+    StatementUse use(*s.value());
+    use->bind(1, w.ec_fiscal_code).bind(2, r.notice_number);
+    int rc = use->step();
+    if (rc == SQLITE_ROW) {
+      position_id = use->columnInt64(0);
+      option_index = use->columnInt64(1);
+      auto position = decodePosition(use->columnBlob(2));
+      if (!position || *option_index < 0 ||
+          static_cast<std::size_t>(*option_index) >= position->options.size() ||
+          position->options[static_cast<std::size_t>(*option_index)].nav != r.notice_number) {
+        return Error{ErrorKind::kFatal, "sqlite: position row " + std::to_string(*position_id) +
+                                            " is unreadable or out of step with its notice index"};
+      }
+      bool already_paid = core::applyPayment(*position, static_cast<std::size_t>(*option_index));
+      if (already_paid) {
+        outcome = ReceiptOutcome::kDoublePayment;
+      } else {
+        outcome = ReceiptOutcome::kStored;
+        use->reset();  // the statement's read must end before the row is updated
+        if (auto u = updatePositionDocument(db, *position_id, *position); !u) return u.error();
+      }
+    } else if (rc != SQLITE_DONE) {
+      return db.error("find notice " + r.notice_number, rc);
+    }
+  }
+
+  std::int64_t receipt_row = 0;
+  {
+    auto s = db.statement(
+        "INSERT INTO receipts (ec, receipt_id, notice_number, iuv, position_id, option_index,"
+        " amount_cents, received_at_ms, payment_date_time, psp, double_payment, unmatched, v2,"
+        " raw_xml, parsed)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+    if (!s) return s.error();
+    StatementUse use(*s.value());
+    use->bind(1, w.ec_fiscal_code)
+        .bind(2, r.receipt_id)
+        .bind(3, r.notice_number)
+        .bind(4, r.creditor_reference_id);
+    if (position_id) {
+      use->bind(5, *position_id).bind(6, *option_index);
+    } else {
+      use->bindNull(5).bindNull(6);
+    }
+    use->bind(7, r.payment_amount)
+        .bind(8, w.received_at_unix_ms)
+        .bind(9, r.payment_date_time)
+        .bind(10, r.id_psp)
+        .bind(11, std::int64_t{outcome == ReceiptOutcome::kDoublePayment})
+        .bind(12, std::int64_t{outcome == ReceiptOutcome::kUnmatched})
+        .bind(13, std::int64_t{w.v2})
+        .bind(14, w.raw_xml)
+        .bind(15, receiptToJson(r));
+    if (auto e = expectDone(db, *use, "insert receipt " + r.receipt_id); !e) return e.error();
+    receipt_row = db.lastInsertRowid();
+  }
+
+  auto s = db.statement(
+      "INSERT INTO outbox (receipt_row, ec, route, state, attempts, next_attempt_ms, created_ms)"
+      " VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)");
+  if (!s) return s.error();
+  std::set<std::string_view> seen;
+  for (const auto& route : w.ledger_routes) {
+    if (!seen.insert(route).second) continue;
+    StatementUse use(*s.value());
+    use->bind(1, receipt_row)
+        .bind(2, w.ec_fiscal_code)
+        .bind(3, route)
+        .bind(4, w.received_at_unix_ms);
+    if (auto e = expectDone(db, *use, "enqueue receipt " + r.receipt_id + " for " + route); !e) {
+      return e.error();
+    }
+  }
+  return outcome;
+}
+
+Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
+                                        const std::string& name) {
+  auto s = db.statement(
+      "INSERT INTO sequences (ec, name, value) VALUES (?1, ?2, 1)"
+      " ON CONFLICT (ec, name) DO UPDATE SET value = value + 1 RETURNING value");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, name);
+  int rc = use->step();
+  if (rc != SQLITE_ROW) return db.error("advance sequence " + name, rc);
+  auto value = static_cast<std::uint64_t>(use->columnInt64(0));
+  // RETURNING rows are produced before the statement completes: step to the end so the write
+  // is finished before anything else runs.
+  if (int done = use->step(); done != SQLITE_DONE)
+    return db.error("advance sequence " + name, done);
+  return value;
+}
+
+Result<Done> writePaymentAttempt(Connection& db, const std::string& ec, const std::string& nav,
+                                 const std::string& payment_note, std::int64_t at_unix_ms) {
+  auto s = db.statement(
+      "INSERT INTO payment_attempts (ec, nav, payment_note, at_ms) VALUES (?1, ?2, ?3, ?4)");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, nav).bind(3, payment_note).bind(4, at_unix_ms);
+  return expectDone(db, *use, "record payment attempt " + nav);
+}
+
+}  // namespace ponte::store::sqlite

@@ -1,0 +1,36 @@
+// The SQL of each write of the SQLite engine. Each function runs on the writer connection inside
+// a transaction (and savepoint) opened by the caller; none commits.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "store/sqlite_connection.h"
+#include "store/store.h"
+
+namespace ponte::store::sqlite {
+
+// Creates or replaces the position by (ec, iupd) and rewrites its notice index rows.
+// kInvalid: empty ec/iupd/nav/iuv, or two options of the position share a notice number or IUV.
+// kConflict: a notice number or IUV belongs to another position of the EC; the replacement would
+// drop an option that is paid or turn it back to unpaid (a payment is never forgotten by an
+// upsert); or must_create and the iupd exists. Nothing is written on error, except what the
+// caller's savepoint rolls back.
+Result<UpsertOutcome> writePosition(Connection& db, const core::DebtPosition& position,
+                                    bool must_create = false);
+
+// Stores a receipt as described by Store::commitReceipt, with one pending outbox row per distinct
+// route. kInvalid for an empty ec or receipt_id; kFatal when the matched position's document is
+// unreadable.
+Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& write);
+
+// Increments the (ec, name) counter, starting at 1, and returns the new value.
+Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
+                                        const std::string& name);
+
+// Appends one payment attempt row.
+Result<Done> writePaymentAttempt(Connection& db, const std::string& ec, const std::string& nav,
+                                 const std::string& payment_note, std::int64_t at_unix_ms);
+
+}  // namespace ponte::store::sqlite
