@@ -1,0 +1,180 @@
+// ponte's configuration: the YAML file parsed once into plain typed structs. The defaults live
+// here, in the member initializers, and nowhere else; business code never sees a YAML node.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/money.h"
+#include "ops/log.h"
+
+namespace ponte::ops {
+
+// What a station answers when a different receipt arrives for a notice already paid.
+enum class DuplicateReceiptAnswer {
+  kOk,                // "ok": OK (the receipt is stored and flagged either way)
+  kReceiptDuplicata,  // "PAA_RECEIPT_DUPLICATA": KO with that fault
+};
+
+// The intermediary all stations belong to.
+struct BrokerConfig {
+  std::string id;  // idBrokerPA, 1..35 characters
+};
+
+// One station (idStation): an endpoint registered on the node.
+struct StationConfig {
+  std::string id;                // idStation, 1..35 characters, unique
+  int primitive_version = 2;     // VERSIONE_PRIMITIVE on the node: 1 or 2 (required key)
+  int aux_digit = 3;             // 0..3 (required key)
+  std::string segregation_code;  // two digits, set exactly when aux_digit is 3
+  std::string application_code;  // two digits, set exactly when aux_digit is 0
+  DuplicateReceiptAnswer duplicate_receipt_answer = DuplicateReceiptAnswer::kOk;
+  bool broadcast = false;  // the node also sends it receipts where its ECs are only beneficiaries
+};
+
+// A back-office credential of one EC: only the SHA-256 of the key is configured.
+struct ApiKeyConfig {
+  std::string name;    // for logs and audit, unique within the EC
+  std::string sha256;  // 64 lower-case hex digits (upper case in the file is accepted)
+};
+
+// How a spontaneous payment's amount is found.
+struct ServiceAmountConfig {
+  enum class Kind { kFixed, kFromField };
+  Kind kind = Kind::kFixed;
+  core::Cents fixed = 0;   // kFixed: the amount, >= 0.01
+  std::string from_field;  // kFromField: element of datiSpecificiServizioRequest holding it
+  core::Cents min = 1;     // kFromField: bounds of the amount asked, inclusive
+  core::Cents max = core::kMaxCents;
+};
+
+// One entry of an EC's service catalogue, for paDemandPaymentNotice.
+struct ServiceConfig {
+  std::string id_servizio;           // 5 characters
+  std::string id_soggetto_servizio;  // 5 characters; the pair is unique within the EC
+  std::string description;           // 1..140 characters, becomes the payment description
+  std::string category;              // taxonomy code of the transfer, e.g. "9/0101100IM/"
+  std::string remittance;            // remittanceInformation, 0..140; empty: use description
+  ServiceAmountConfig amount;
+  int due_days = 30;  // due date = the day of the request + due_days, 0..3650
+};
+
+// A creditor institution (EC, a municipality) served by this daemon.
+struct CreditorInstitutionConfig {
+  std::string fiscal_code;                 // idPA: 11 digits, unique
+  std::string name;                        // companyName, 1..140 characters
+  std::string office;                      // officeName, 0..140; empty: not sent
+  std::string station;                     // id of a configured station
+  std::string iban;                        // default credit account, upper case, no spaces
+  std::string postal_iban;                 // Poste Italiane account (ABI 07601); empty: none
+  std::vector<std::string> ledger_routes;  // names of the ledgers receipts go to, in order
+  std::vector<ApiKeyConfig> api_keys;
+  std::vector<ServiceConfig> services;
+};
+
+struct TlsConfig {
+  std::string certificate;  // PEM server certificate (chain), absolute path
+  std::string private_key;  // PEM private key, unencrypted, absolute path
+  std::string client_ca;    // PEM CA bundle that must have issued the node's certificate
+  // When non-empty, the client certificate's subject (one-line RFC 2253 form, as printed by
+  // `openssl x509 -noout -subject -nameopt RFC2253`, without "subject=") must be one of these.
+  std::vector<std::string> allowed_subjects;
+  // When non-empty, the SHA-256 of the client certificate (DER) must be one of these:
+  // 64 lower-case hex digits (the file may use upper case and ':' separators).
+  std::vector<std::string> allowed_fingerprints;
+};
+
+struct TimeoutsConfig {
+  std::chrono::milliseconds handshake{10'000};
+  std::chrono::milliseconds read_header{10'000};
+  std::chrono::milliseconds read_body{10'000};
+  std::chrono::milliseconds write{10'000};
+  std::chrono::milliseconds idle{60'000};  // a kept-alive connection with no request is closed
+};
+
+// Bounds on what a request may cost, checked before and while parsing the SOAP body.
+struct LimitsConfig {
+  std::size_t max_body_bytes = 1'048'576;
+  int max_depth = 32;                    // XML element nesting
+  std::size_t max_string_length = 4096;  // bytes of one text node or attribute
+  int max_occurs = 100;                  // elements of one repeated kind
+};
+
+// The HTTPS listener the pagoPA node calls (mutual TLS).
+struct NodeListenerConfig {
+  std::string address = "127.0.0.1";  // IPv4 or IPv6 literal
+  std::uint16_t port = 8443;          // 0: any free port (tests)
+  std::string soap_path = "/";        // the path part of the station URL registered on the node
+  int threads = 0;                    // 0: one per core
+  TlsConfig tls;
+  TimeoutsConfig timeouts;
+  LimitsConfig limits;
+};
+
+enum class StorageEngine { kSqlite };
+
+struct StorageConfig {
+  StorageEngine engine = StorageEngine::kSqlite;
+  std::string path;  // sqlite: the database file, absolute path
+};
+
+struct LoggingConfig {
+  LogLevel level = LogLevel::kInfo;
+};
+
+// The whole configuration. Relative paths in the file are already resolved against the
+// directory of the file, so every path here is absolute.
+struct Config {
+  std::string source;  // the config file's name as given to the parser
+  BrokerConfig broker;
+  std::vector<StationConfig> stations;
+  std::vector<CreditorInstitutionConfig> creditor_institutions;
+  NodeListenerConfig node_listener;
+  StorageConfig storage;
+  LoggingConfig logging;
+  std::string time_zone = "Europe/Rome";  // IANA zone in which "today" is counted
+
+  // Lookups by key; nullptr when absent. Pointers are valid while the Config is not modified.
+  const StationConfig* findStation(std::string_view id) const;
+  const CreditorInstitutionConfig* findCreditorInstitution(std::string_view fiscal_code) const;
+};
+
+// One problem in a config file.
+struct ConfigError {
+  std::string file;     // as given to the parser
+  int line = 0;         // 1-based; 0 when the problem is the file as a whole (unreadable, empty)
+  std::string key;      // path of the key, e.g. "stations[0].aux_digit"; empty for the document
+  std::string message;  // what is wrong, e.g. "must be 0, 1, 2 or 3"
+
+  // "config.yaml:12: stations[0].aux_digit: must be 0, 1, 2 or 3" (parts that are unset are
+  // left out).
+  std::string text() const;
+};
+
+// The outcome of parsing: a Config, or every error found (never both, never neither).
+struct ConfigResult {
+  std::optional<Config> config;
+  std::vector<ConfigError> errors;
+
+  bool ok() const { return config.has_value(); }
+};
+
+// Reads and validates the config file at `path`. Relative paths inside it are resolved against
+// its directory (made absolute from the current directory). Never throws: an unreadable file,
+// bad YAML, unknown keys, wrong types, missing required keys, out-of-range values and broken
+// cross-references are all returned as errors, as many as can be found in one pass.
+ConfigResult parseConfig(const std::string& path);
+
+// The same for text already in memory; `name` is used in errors and its directory (the current
+// one when it has none) resolves relative paths.
+ConfigResult parseConfigText(std::string_view text, const std::string& name);
+
+// Whether text is a valid IBAN: two capital letters, two check digits, 1..30 capital letters or
+// digits, 27 characters in all for "IT", and the ISO 7064 mod-97 checksum equal to 1.
+bool isValidIban(std::string_view text);
+
+}  // namespace ponte::ops
