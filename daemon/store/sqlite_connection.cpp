@@ -32,15 +32,17 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  // SQLITE_TRANSIENT: the caller's buffer may die before step(); SQLite copies it.
-  int rc =
-      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  // SQLITE_TRANSIENT: the caller's buffer may die before step(); SQLite copies it. A null data
+  // pointer would bind NULL, not '': an empty view must stay an empty string.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  int rc = sqlite3_bind_text64(stmt_, index, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
   return *this;
 }
 
 Statement& Statement::bindBlob(int index, std::string_view bytes) {
-  int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  const char* data = bytes.data() != nullptr ? bytes.data() : "";
+  int rc = sqlite3_bind_blob64(stmt_, index, data, bytes.size(), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
   return *this;
 }
@@ -144,6 +146,8 @@ Result<Statement*> Connection::statement(const std::string& sql) {
 }
 
 std::int64_t Connection::lastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+
+std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
 bool Connection::inTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 

@@ -102,6 +102,8 @@ class Connection {
 
   // The rowid of the last INSERT on this connection.
   std::int64_t lastInsertRowid() const;
+  // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+  std::int64_t changes() const;
   // False once SQLite has rolled an open transaction back by itself (after SQLITE_FULL, IOERR,
   // NOMEM...): the work of the whole transaction is gone.
   bool inTransaction() const;

@@ -8,6 +8,62 @@
 namespace ponte::store::sqlite {
 namespace {
 
+// The receipt columns shared by listReceipts and the deliveries, in this order.
+constexpr const char* kReceiptColumns =
+    "r.id, r.receipt_id, r.notice_number, r.iuv, r.amount_cents, r.received_at_ms,"
+    " r.payment_date_time, r.psp, r.double_payment, r.unmatched, r.v2, r.raw_xml";
+
+StoredReceipt receiptFromRow(const Statement& s, int first, const std::string& ec) {
+  StoredReceipt r;
+  r.id = s.columnInt64(first);
+  r.ec_fiscal_code = ec;
+  r.receipt_id = s.columnText(first + 1);
+  r.notice_number = s.columnText(first + 2);
+  r.iuv = s.columnText(first + 3);
+  r.amount_cents = s.columnInt64(first + 4);
+  r.received_at_unix_ms = s.columnInt64(first + 5);
+  r.payment_date_time = s.columnText(first + 6);
+  r.psp = s.columnText(first + 7);
+  r.double_payment = s.columnInt64(first + 8) != 0;
+  r.unmatched = s.columnInt64(first + 9) != 0;
+  r.v2 = s.columnInt64(first + 10) != 0;
+  r.raw_xml = s.columnText(first + 11);
+  return r;
+}
+
+std::string deliverySelect(const char* where) {
+  return std::string(
+             "SELECT d.id, d.route, d.state, d.attempts, d.next_attempt_ms, d.last_error,"
+             " d.created_ms, coalesce(d.delivered_ms, 0), r.parsed, ") +
+         kReceiptColumns + " FROM outbox d JOIN receipts r ON r.id = d.receipt_row WHERE " + where;
+}
+
+Result<Delivery> deliveryFromRow(const Statement& s, const std::string& ec) {
+  Delivery d;
+  d.id = s.columnInt64(0);
+  d.ec_fiscal_code = ec;
+  d.route = s.columnText(1);
+  std::string_view state = s.columnText(2);
+  if (state == "pending") {
+    d.state = DeliveryState::kPending;
+  } else if (state == "delivered") {
+    d.state = DeliveryState::kDelivered;
+  } else if (state == "dead") {
+    d.state = DeliveryState::kDead;
+  } else {
+    return Error{ErrorKind::kFatal, "sqlite: outbox row " + std::to_string(d.id) +
+                                        " has unknown state " + std::string(state)};
+  }
+  d.attempts = static_cast<int>(s.columnInt64(3));
+  d.next_attempt_unix_ms = s.columnInt64(4);
+  d.last_error = s.columnText(5);
+  d.created_unix_ms = s.columnInt64(6);
+  d.delivered_unix_ms = s.columnInt64(7);
+  d.receipt_json = s.columnText(8);
+  d.receipt = receiptFromRow(s, 9, ec);
+  return d;
+}
+
 Error unreadable(std::int64_t id) {
   return Error{ErrorKind::kFatal,
                "sqlite: the document of position row " + std::to_string(id) + " is unreadable"};
@@ -95,35 +151,66 @@ Result<std::vector<core::DebtPosition>> readPositions(Connection& db, const std:
 Result<std::vector<StoredReceipt>> readReceipts(Connection& db, const std::string& ec,
                                                 std::int64_t from_unix_ms,
                                                 std::int64_t to_unix_ms) {
-  auto s = db.statement(
-      "SELECT id, receipt_id, notice_number, iuv, amount_cents, received_at_ms, payment_date_time,"
-      " psp, double_payment, unmatched, v2, raw_xml FROM receipts"
-      " WHERE ec = ?1 AND received_at_ms >= ?2 AND received_at_ms < ?3"
-      " ORDER BY received_at_ms, id");
+  auto s = db.statement(std::string("SELECT ") + kReceiptColumns +
+                        " FROM receipts r"
+                        " WHERE r.ec = ?1 AND r.received_at_ms >= ?2 AND r.received_at_ms < ?3"
+                        " ORDER BY r.received_at_ms, r.id");
   if (!s) return s.error();
   StatementUse use(*s.value());
   use->bind(1, ec).bind(2, from_unix_ms).bind(3, to_unix_ms);
   std::vector<StoredReceipt> out;
   int rc;
-  while ((rc = use->step()) == SQLITE_ROW) {
-    StoredReceipt r;
-    r.id = use->columnInt64(0);
-    r.ec_fiscal_code = ec;
-    r.receipt_id = use->columnText(1);
-    r.notice_number = use->columnText(2);
-    r.iuv = use->columnText(3);
-    r.amount_cents = use->columnInt64(4);
-    r.received_at_unix_ms = use->columnInt64(5);
-    r.payment_date_time = use->columnText(6);
-    r.psp = use->columnText(7);
-    r.double_payment = use->columnInt64(8) != 0;
-    r.unmatched = use->columnInt64(9) != 0;
-    r.v2 = use->columnInt64(10) != 0;
-    r.raw_xml = use->columnText(11);
-    out.push_back(std::move(r));
-  }
+  while ((rc = use->step()) == SQLITE_ROW) out.push_back(receiptFromRow(*use, 0, ec));
   if (rc != SQLITE_DONE) return db.error("list receipts", rc);
   return out;
+}
+
+std::string_view deliveryStateName(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::kPending:
+      return "pending";
+    case DeliveryState::kDelivered:
+      return "delivered";
+    case DeliveryState::kDead:
+      return "dead";
+  }
+  return "pending";
+}
+
+Result<std::vector<Delivery>> readDeliveries(Connection& db, const std::string& ec,
+                                             DeliveryState state, std::int64_t after_id,
+                                             int limit) {
+  if (limit < 1 || limit > kMaxPageSize) {
+    return Error{ErrorKind::kInvalid, "page size must be 1.." + std::to_string(kMaxPageSize)};
+  }
+  auto s = db.statement(
+      deliverySelect("d.ec = ?1 AND d.state = ?2 AND d.id > ?3 ORDER BY d.id LIMIT ?4"));
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, deliveryStateName(state)).bind(3, after_id).bind(4, std::int64_t{limit});
+  std::vector<Delivery> out;
+  int rc;
+  while ((rc = use->step()) == SQLITE_ROW) {
+    auto d = deliveryFromRow(*use, ec);
+    if (!d) return d.error();
+    out.push_back(std::move(d.value()));
+  }
+  if (rc != SQLITE_DONE) return db.error("list deliveries", rc);
+  return out;
+}
+
+Result<std::optional<Delivery>> readDelivery(Connection& db, const std::string& ec,
+                                             std::int64_t id) {
+  auto s = db.statement(deliverySelect("d.ec = ?1 AND d.id = ?2"));
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, id);
+  int rc = use->step();
+  if (rc == SQLITE_DONE) return std::optional<Delivery>();
+  if (rc != SQLITE_ROW) return db.error("read delivery", rc);
+  auto d = deliveryFromRow(*use, ec);
+  if (!d) return d.error();
+  return std::optional<Delivery>(std::move(d.value()));
 }
 
 Result<std::int64_t> readPositionCount(Connection& db) {

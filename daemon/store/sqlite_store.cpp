@@ -52,30 +52,33 @@ class ReceiptJob final : public WriteJob {
   ReceiptOutcome outcome_ = ReceiptOutcome::kStored;
 };
 
-class UpsertJob final : public WriteJob {
+// A write whose caller waits for it (upserts, outbox bookkeeping): the writer runs `fn` in the
+// job's savepoint and the caller's future gets its result once the commit is durable.
+template <class T>
+class SyncJob final : public WriteJob {
  public:
-  explicit UpsertJob(const core::DebtPosition& position) : position_(position) {}
+  explicit SyncJob(std::function<Result<T>(Connection&)> fn) : fn_(std::move(fn)) {}
 
-  std::future<Result<UpsertOutcome>> future() { return promise_.get_future(); }
+  std::future<Result<T>> future() { return promise_.get_future(); }
 
   Result<Done> run(Connection& db) override {
-    auto r = sqlite::writePosition(db, position_);
+    auto r = fn_(db);
     if (!r) return r.error();
-    outcome_ = r.value();
+    value_ = std::move(r.value());
     return Done{};
   }
   void complete(const Error* failure) noexcept override {
     if (failure) {
-      promise_.set_value(Result<UpsertOutcome>(*failure));
+      promise_.set_value(Result<T>(*failure));
     } else {
-      promise_.set_value(Result<UpsertOutcome>(outcome_));
+      promise_.set_value(Result<T>(std::move(*value_)));
     }
   }
 
  private:
-  core::DebtPosition position_;
-  UpsertOutcome outcome_ = UpsertOutcome::kUnchanged;
-  std::promise<Result<UpsertOutcome>> promise_;
+  std::function<Result<T>(Connection&)> fn_;
+  std::optional<T> value_;
+  std::promise<Result<T>> promise_;
 };
 
 class SpontaneousJob final : public WriteJob {
@@ -170,11 +173,30 @@ class SqliteStore final : public Store {
   }
 
   Result<UpsertOutcome> upsertPosition(const core::DebtPosition& position) override {
-    if (writer_.onWriterThread()) return onWriterThreadError();
-    auto job = std::make_unique<UpsertJob>(position);
-    auto result = job->future();
-    writer_.submit(std::move(job));
-    return result.get();
+    return wait<UpsertOutcome>(
+        [position](Connection& db) { return sqlite::writePosition(db, position); });
+  }
+
+  std::vector<Result<UpsertOutcome>> upsertPositions(
+      const std::vector<core::DebtPosition>& positions) override {
+    std::vector<Result<UpsertOutcome>> out;
+    out.reserve(positions.size());
+    if (writer_.onWriterThread()) {
+      for (std::size_t i = 0; i < positions.size(); ++i) out.push_back(onWriterThreadError());
+      return out;
+    }
+    // All jobs are queued before waiting on the first, so the writer commits them in batches of
+    // max_batch instead of one fsync per position.
+    std::vector<std::future<Result<UpsertOutcome>>> futures;
+    futures.reserve(positions.size());
+    for (const auto& position : positions) {
+      auto job = std::make_unique<SyncJob<UpsertOutcome>>(
+          [&position](Connection& db) { return sqlite::writePosition(db, position); });
+      futures.push_back(job->future());
+      writer_.submit(std::move(job));
+    }
+    for (auto& f : futures) out.push_back(f.get());
+    return out;
   }
 
   void commitReceipt(ReceiptWrite write,
@@ -193,6 +215,34 @@ class SqliteStore final : public Store {
     writer_.submit(std::make_unique<SpontaneousJob>(ec, counter, std::move(make), std::move(done)));
   }
 
+  Result<std::vector<Delivery>> listDeliveries(const std::string& ec, DeliveryState state,
+                                               std::int64_t after_id, int limit) override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readDeliveries(*db.value(), ec, state, after_id, limit);
+  }
+
+  Result<std::vector<Delivery>> claimDeliveries(const std::string& ec, std::int64_t now_unix_ms,
+                                                std::int64_t lease_until_unix_ms,
+                                                int limit) override {
+    return wait<std::vector<Delivery>>([=](Connection& db) {
+      return sqlite::claimDeliveries(db, ec, now_unix_ms, lease_until_unix_ms, limit);
+    });
+  }
+
+  Result<Done> reportDelivery(const std::string& ec, std::int64_t delivery_id,
+                              const DeliveryReport& report) override {
+    return wait<Done>(
+        [=](Connection& db) { return sqlite::writeDeliveryReport(db, ec, delivery_id, report); });
+  }
+
+  Result<std::int64_t> replayDeliveries(const std::string& ec,
+                                        std::optional<std::int64_t> delivery_id,
+                                        std::int64_t now_unix_ms) override {
+    return wait<std::int64_t>(
+        [=](Connection& db) { return sqlite::reviveDeliveries(db, ec, delivery_id, now_unix_ms); });
+  }
+
   // Opens the calling thread's reader and reads the schema through it.
   Result<Done> probeReader() {
     auto db = readers_.forThisThread();
@@ -201,6 +251,17 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Runs fn as a writer job and waits for its durable result. Refused on the writer thread,
+  // where waiting for the writer would never end.
+  template <class T>
+  Result<T> wait(std::function<Result<T>(Connection&)> fn) {
+    if (writer_.onWriterThread()) return onWriterThreadError();
+    auto job = std::make_unique<SyncJob<T>>(std::move(fn));
+    auto result = job->future();
+    writer_.submit(std::move(job));
+    return result.get();
+  }
+
   static sqlite::OpenOptions readerOptions(const SqliteOptions& options) {
     sqlite::OpenOptions o;
     o.create = false;
@@ -211,7 +272,7 @@ class SqliteStore final : public Store {
   }
   static Error onWriterThreadError() {
     return Error{ErrorKind::kInvalid,
-                 "upsertPosition called from a store callback: it would wait for itself"};
+                 "a synchronous store write called from a store callback would wait for itself"};
   }
 
   sqlite::ReaderPool readers_;

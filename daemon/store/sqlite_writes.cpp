@@ -10,6 +10,7 @@
 #include "core/payment_state.h"
 #include "store/position_codec.h"
 #include "store/receipt_json.h"
+#include "store/sqlite_reads.h"
 
 namespace ponte::store::sqlite {
 namespace {
@@ -312,6 +313,85 @@ Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
   if (int done = use->step(); done != SQLITE_DONE)
     return db.error("advance sequence " + name, done);
   return value;
+}
+
+Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string& ec,
+                                              std::int64_t now_unix_ms,
+                                              std::int64_t lease_until_unix_ms, int limit) {
+  if (limit < 1 || limit > kMaxPageSize) {
+    return invalid("claim size must be 1.." + std::to_string(kMaxPageSize));
+  }
+  std::vector<std::int64_t> ids;
+  {
+    auto s = db.statement(
+        "SELECT id FROM outbox WHERE ec = ?1 AND state = 'pending' AND next_attempt_ms <= ?2"
+        " ORDER BY next_attempt_ms, id LIMIT ?3");
+    if (!s) return s.error();
+    StatementUse use(*s.value());
+    use->bind(1, ec).bind(2, now_unix_ms).bind(3, std::int64_t{limit});
+    int rc;
+    while ((rc = use->step()) == SQLITE_ROW) ids.push_back(use->columnInt64(0));
+    if (rc != SQLITE_DONE) return db.error("find due deliveries", rc);
+  }
+  auto lease = db.statement(
+      "UPDATE outbox SET attempts = attempts + 1, next_attempt_ms = ?3 WHERE id = ?1 AND ec = ?2");
+  if (!lease) return lease.error();
+  std::vector<Delivery> out;
+  for (std::int64_t id : ids) {
+    {
+      StatementUse use(*lease.value());
+      use->bind(1, id).bind(2, ec).bind(3, lease_until_unix_ms);
+      if (auto r = expectDone(db, *use, "lease delivery"); !r) return r.error();
+    }
+    auto d = readDelivery(db, ec, id);
+    if (!d) return d.error();
+    if (d.value()) out.push_back(std::move(*d.value()));
+  }
+  return out;
+}
+
+Result<Done> writeDeliveryReport(Connection& db, const std::string& ec, std::int64_t id,
+                                 const DeliveryReport& report) {
+  auto s = db.statement(
+      "UPDATE outbox SET state = ?3, next_attempt_ms = ?4, last_error = ?5, delivered_ms = ?6"
+      " WHERE id = ?1 AND ec = ?2 AND state = 'pending'");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, id).bind(2, ec);
+  if (report.delivered) {
+    use->bind(3, std::string_view("delivered"))
+        .bind(4, report.at_unix_ms)
+        .bind(5, std::string_view())
+        .bind(6, report.at_unix_ms);
+  } else {
+    use->bind(3, std::string_view(report.retry_at_unix_ms ? "pending" : "dead"))
+        .bind(4, report.retry_at_unix_ms.value_or(report.at_unix_ms))
+        .bind(5, report.error)
+        .bindNull(6);
+  }
+  if (auto r = expectDone(db, *use, "report delivery"); !r) return r;
+  if (db.changes() == 0) {
+    return Error{ErrorKind::kNotFound,
+                 "no pending delivery " + std::to_string(id) + " in EC " + ec};
+  }
+  return Done{};
+}
+
+Result<std::int64_t> reviveDeliveries(Connection& db, const std::string& ec,
+                                      std::optional<std::int64_t> id, std::int64_t now_unix_ms) {
+  auto s = db.statement(
+      "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_ms = ?2"
+      " WHERE ec = ?1 AND state = 'dead' AND (?3 IS NULL OR id = ?3)");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, now_unix_ms);
+  if (id) {
+    use->bind(3, *id);
+  } else {
+    use->bindNull(3);
+  }
+  if (auto r = expectDone(db, *use, "replay deliveries"); !r) return r.error();
+  return db.changes();
 }
 
 Result<Done> writePaymentAttempt(Connection& db, const std::string& ec, const std::string& nav,

@@ -29,6 +29,19 @@ Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& write);
 Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
                                         const std::string& name);
 
+// Store::claimDeliveries on the writer connection.
+Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string& ec,
+                                              std::int64_t now_unix_ms,
+                                              std::int64_t lease_until_unix_ms, int limit);
+
+// Store::reportDelivery. kNotFound when no pending delivery `id` exists in the EC.
+Result<Done> writeDeliveryReport(Connection& db, const std::string& ec, std::int64_t id,
+                                 const DeliveryReport& report);
+
+// Store::replayDeliveries: dead -> pending, attempts reset. Returns the number of rows revived.
+Result<std::int64_t> reviveDeliveries(Connection& db, const std::string& ec,
+                                      std::optional<std::int64_t> id, std::int64_t now_unix_ms);
+
 // Appends one payment attempt row.
 Result<Done> writePaymentAttempt(Connection& db, const std::string& ec, const std::string& nav,
                                  const std::string& payment_note, std::int64_t at_unix_ms);

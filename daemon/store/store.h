@@ -88,6 +88,32 @@ struct StoredReceipt {
   std::string raw_xml;
 };
 
+// Where one delivery of a receipt to one ledger route (an outbox row) stands.
+enum class DeliveryState { kPending, kDelivered, kDead };
+
+// An outbox row with its receipt, as the outbox worker and the CLI see it.
+struct Delivery {
+  std::int64_t id = 0;
+  std::string ec_fiscal_code;
+  std::string route;  // the ledger route name, from ReceiptWrite::ledger_routes
+  DeliveryState state = DeliveryState::kPending;
+  int attempts = 0;                       // attempts claimed so far (reset by a replay)
+  std::int64_t next_attempt_unix_ms = 0;  // pending: due at; while claimed: the lease's end
+  std::string last_error;                 // of the last failed attempt, for the operator
+  std::int64_t created_unix_ms = 0;       // the receipt's received_at
+  std::int64_t delivered_unix_ms = 0;     // 0 until delivered
+  StoredReceipt receipt;
+  std::string receipt_json;  // the parsed receipt (store/receipt_json.h: receiptFromJson)
+};
+
+// What one delivery attempt came to, reported by the outbox worker.
+struct DeliveryReport {
+  bool delivered = false;
+  std::int64_t at_unix_ms = 0;
+  std::string error;                             // failed: why (kept as last_error)
+  std::optional<std::int64_t> retry_at_unix_ms;  // failed: when to retry; nullopt: dead letter
+};
+
 struct PositionFilter {
   std::optional<core::PositionStatus> status;
   std::optional<core::Date> due_from, due_to;
@@ -118,7 +144,21 @@ class Store {
 
   // Creates or replaces a position by (EC, iupd). kConflict when one of its IUVs or notice
   // numbers belongs to another position of the EC. Synchronous: for the CLI and the API.
+  // Also kConflict when the replacement would drop a paid option or mark it unpaid again (the
+  // receipt that paid it is a fact; a stale copy must not undo it); kInvalid for an empty EC,
+  // iupd, notice number or IUV, or a notice number or IUV repeated inside the position.
   virtual Result<UpsertOutcome> upsertPosition(const core::DebtPosition& position) = 0;
+
+  // upsertPosition for many positions (an import): one result per position, in order. Engines
+  // may commit them together, so this is much faster than a loop; each position still succeeds
+  // or fails on its own.
+  virtual std::vector<Result<UpsertOutcome>> upsertPositions(
+      const std::vector<core::DebtPosition>& positions) {
+    std::vector<Result<UpsertOutcome>> out;
+    out.reserve(positions.size());
+    for (const auto& p : positions) out.push_back(upsertPosition(p));
+    return out;
+  }
 
   // Commits a receipt, the option and position status it implies and its outbox deliveries in
   // one durable transaction (fsync'd), then calls `done` from a store thread. Receipts arriving
@@ -138,6 +178,36 @@ class Store {
   virtual void createWithSequence(const std::string& ec, const std::string& counter,
                                   std::function<core::DebtPosition(std::uint64_t)> make,
                                   std::function<void(Result<core::DebtPosition>)> done) = 0;
+
+  // --- outbox: durable delivery of receipts to ledgers ---
+  // A delivery is pending until reported delivered, or dead once the worker gives up; every
+  // attempt is leased, so a worker that dies mid-delivery only delays it (at-least-once: the
+  // ledger deduplicates on EC + receiptId + route).
+
+  // Deliveries of the EC in `state` with id > after_id, by id, at most `limit` (1..1000;
+  // else kInvalid). For the CLI, the API and tests.
+  virtual Result<std::vector<Delivery>> listDeliveries(const std::string& ec, DeliveryState state,
+                                                       std::int64_t after_id, int limit) = 0;
+
+  // Takes up to `limit` (1..1000) pending deliveries of the EC due at now_unix_ms, oldest due
+  // first: counts one attempt on each and sets its next attempt to lease_until_unix_ms, so no
+  // other claim returns it before then. Synchronous and durable. The returned rows carry the
+  // updated attempts and lease.
+  virtual Result<std::vector<Delivery>> claimDeliveries(const std::string& ec,
+                                                        std::int64_t now_unix_ms,
+                                                        std::int64_t lease_until_unix_ms,
+                                                        int limit) = 0;
+
+  // Records the result of an attempt on a pending delivery of the EC: delivered, failed and due
+  // again at retry_at, or dead. kNotFound when no such pending delivery exists in the EC.
+  virtual Result<Done> reportDelivery(const std::string& ec, std::int64_t delivery_id,
+                                      const DeliveryReport& report) = 0;
+
+  // An operator's replay: puts the EC's dead deliveries (all, or only delivery_id) back to
+  // pending, due at now_unix_ms, with their attempt count reset. Returns how many.
+  virtual Result<std::int64_t> replayDeliveries(const std::string& ec,
+                                                std::optional<std::int64_t> delivery_id,
+                                                std::int64_t now_unix_ms) = 0;
 };
 
 }  // namespace ponte::store

@@ -1,0 +1,423 @@
+// The SQLite engine: registered for the contract suite, plus what only SQLite has (files,
+// migrations, the writer's batching, per-thread readers, faults of the disk).
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <fstream>
+#include <future>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "faulty_vfs.h"
+#include "store/sqlite_connection.h"
+#include "store/sqlite_readers.h"
+#include "store/sqlite_schema.h"
+#include "store/sqlite_store.h"
+#include "store/sqlite_writer.h"
+#include "store/sqlite_writes.h"
+#include "store_contract.h"
+#include "store_fixtures.h"
+
+namespace ponte::store::testing {
+namespace {
+
+// Runs SQL on the database file with a plain connection of its own (after the store is closed,
+// or next to it: WAL lets both in).
+void rawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* message = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  std::string text = message ? message : "";
+  sqlite3_free(message);
+  sqlite3_close(db);
+  INFO(text);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+std::int64_t rawCount(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  std::int64_t n = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return n;
+}
+
+class SqliteHarness final : public EngineHarness {
+ public:
+  std::unique_ptr<Store> open() override {
+    Error error;
+    auto store = tryOpen(&error);
+    if (!store) throw std::runtime_error("open sqlite store: " + error.message);
+    return store;
+  }
+  std::unique_ptr<Store> tryOpen(Error* error) override {
+    SqliteOptions options;
+    options.path = path();
+    options.writer_cache_kib = 2048;
+    options.reader_cache_kib = 512;
+    return openSqliteStore(options, error);
+  }
+  void makeSchemaNewer() override {
+    rawExec(path(), "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (" +
+                        std::to_string(schemaVersion() + 1) + ", 'from the future', 0)");
+  }
+  std::string path() const { return dir_.file("ponte.db"); }
+
+ private:
+  TempDir dir_;
+};
+
+const bool registered = registerEngine(
+    Engine{"sqlite", [] { return std::unique_ptr<EngineHarness>(new SqliteHarness()); }});
+
+std::unique_ptr<Store> openAt(const std::string& path, Error* error = nullptr) {
+  SqliteOptions options;
+  options.path = path;
+  return openSqliteStore(options, error);
+}
+
+std::unique_ptr<sqlite::Connection> connect(const std::string& path) {
+  auto db = sqlite::Connection::open(path, sqlite::OpenOptions{});
+  if (!db) throw std::runtime_error(db.error().message);
+  return std::move(db.value());
+}
+
+// A writer job that parks the writer thread until released, so a test can line up jobs behind
+// it deterministically.
+// The test keeps the gate: the job may be gone as soon as it is released.
+struct Gate {
+  std::promise<void> running;
+  std::promise<void> release;
+};
+
+class BlockingJob final : public sqlite::WriteJob {
+ public:
+  explicit BlockingJob(std::shared_ptr<Gate> gate) : gate_(std::move(gate)) {}
+  Result<Done> run(sqlite::Connection&) override {
+    gate_->running.set_value();
+    gate_->release.get_future().wait();
+    return Done{};
+  }
+  void complete(const Error*) noexcept override {}
+
+ private:
+  std::shared_ptr<Gate> gate_;
+};
+
+// Submits a BlockingJob and returns once the writer thread is parked in it.
+std::shared_ptr<Gate> park(sqlite::Writer& writer) {
+  auto gate = std::make_shared<Gate>();
+  auto running = gate->running.get_future();
+  writer.submit(std::make_unique<BlockingJob>(gate));
+  running.wait();
+  return gate;
+}
+
+// Advances a sequence (one row written), optionally failing after the write.
+class SequenceJob final : public sqlite::WriteJob {
+ public:
+  SequenceJob(std::string name, bool fail, std::atomic<int>* ok, std::atomic<int>* failed)
+      : name_(std::move(name)), fail_(fail), ok_(ok), failed_(failed) {}
+  Result<Done> run(sqlite::Connection& db) override {
+    auto v = sqlite::nextSequenceValue(db, kEcA, name_);
+    if (!v) return v.error();
+    if (fail_) return Error{ErrorKind::kInvalid, "this job fails after writing"};
+    return Done{};
+  }
+  void complete(const Error* failure) noexcept override { ++*(failure ? failed_ : ok_); }
+
+ private:
+  std::string name_;
+  bool fail_;
+  std::atomic<int>* ok_;
+  std::atomic<int>* failed_;
+};
+
+}  // namespace
+
+TEST_CASE("sqlite: migrate creates a fresh WAL database at the binary's version", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("fresh.db");
+  auto v = migrate(path);
+  REQUIRE(v.ok());
+  CHECK(v.value() == schemaVersion());
+  CHECK(schemaVersion() >= 1);
+  CHECK(migrate(path).value() == schemaVersion());  // idempotent
+  CHECK(rawCount(path, "SELECT count(*) FROM schema_migrations") == schemaVersion());
+  CHECK(rawCount(path, "SELECT count(*) FROM sqlite_master WHERE name = 'receipts'") == 1);
+
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) == "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_CASE("sqlite: a failing migration leaves the database at the previous version", "[store]") {
+  TempDir dir;
+  auto db = connect(dir.file("m.db"));
+  const sqlite::Migration list[] = {
+      {1, "one", "CREATE TABLE one (x INTEGER)"},
+      {2, "two", "CREATE TABLE two (y INTEGER); INSERT INTO no_such_table VALUES (1)"},
+  };
+  auto r = sqlite::applyMigrations(*db, list);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::kFatal);
+  CHECK_THAT(r.error().message, Catch::Contains("migration 2") && Catch::Contains("no_such_table"));
+  CHECK(sqlite::readSchemaVersion(*db).value() == 1);
+  auto two = db->statement("SELECT count(*) FROM sqlite_master WHERE name = 'two'");
+  REQUIRE(two.ok());
+  sqlite::StatementUse use(*two.value());
+  REQUIRE(use->step() == SQLITE_ROW);
+  CHECK(use->columnInt64(0) == 0);
+}
+
+TEST_CASE("sqlite: databases that are not ponte's, or from a newer ponte, are refused", "[store]") {
+  TempDir dir;
+  Error error;
+  SECTION("a SQLite file of another program") {
+    rawExec(dir.file("other.db"), "CREATE TABLE customers (id INTEGER)");
+    CHECK(openAt(dir.file("other.db"), &error) == nullptr);
+    CHECK(error.kind == ErrorKind::kFatal);
+    CHECK_THAT(error.message, Catch::Contains("not a ponte database"));
+  }
+  SECTION("a file that is not a database at all") {
+    std::ofstream(dir.file("garbage.db")) << std::string(8192, 'x');
+    CHECK(openAt(dir.file("garbage.db"), &error) == nullptr);
+    CHECK(error.kind == ErrorKind::kFatal);
+  }
+  SECTION("a directory that does not exist") {
+    CHECK(openAt(dir.file("missing/ponte.db"), &error) == nullptr);
+    CHECK(error.kind == ErrorKind::kUnavailable);
+    CHECK_THAT(error.message, Catch::Contains("missing/ponte.db"));
+  }
+  SECTION("migrate refuses a newer schema as open does") {
+    REQUIRE(migrate(dir.file("new.db")).ok());
+    rawExec(dir.file("new.db"), "INSERT INTO schema_migrations VALUES (" +
+                                    std::to_string(schemaVersion() + 7) + ", 'future', 0)");
+    auto r = migrate(dir.file("new.db"));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::kFatal);
+    CHECK_THAT(r.error().message, Catch::Contains("upgrade ponte"));
+  }
+  SECTION("bad options") {
+    CHECK(openAt("", &error) == nullptr);
+    CHECK(error.kind == ErrorKind::kInvalid);
+  }
+}
+
+TEST_CASE("sqlite: payment attempts are recorded without touching positions", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("attempts.db");
+  core::DebtPosition p = singlePosition(kEcA, "ATT", 60'000);
+  {
+    auto store = openAt(path);
+    REQUIRE(store);
+    REQUIRE(store->upsertPosition(p).ok());
+    for (int i = 0; i < 100; ++i) {
+      store->recordPaymentAttempt(kEcA, p.options[0].nav, i % 2 ? "cart-" + std::to_string(i) : "",
+                                  1000 + i);
+    }
+    CHECK(store->getPosition(kEcA, "ATT").value().value() == p);
+  }
+  CHECK(rawCount(path, "SELECT count(*) FROM payment_attempts WHERE ec = '" + std::string(kEcA) +
+                           "' AND nav = '" + p.options[0].nav + "'") == 100);
+  CHECK(rawCount(path,
+                 "SELECT count(*) FROM payment_attempts WHERE payment_note = 'cart-7'"
+                 " AND at_ms = 1007") == 1);
+}
+
+TEST_CASE("sqlite: jobs queued during a transaction share the next one", "[store]") {
+  TempDir dir;
+  REQUIRE(migrate(dir.file("w.db")).ok());
+  std::atomic<int> ok{0}, failed{0};
+  sqlite::Writer::Stats stats;
+  {
+    sqlite::Writer writer(connect(dir.file("w.db")), sqlite::WriterOptions{});
+    auto gate = park(writer);
+    for (int i = 0; i < 100; ++i) {
+      writer.submit(
+          std::make_unique<SequenceJob>("s" + std::to_string(i % 3), i == 50, &ok, &failed));
+    }
+    gate->release.set_value();
+    // Leaving the scope drains: all 100 must be answered before the writer is gone.
+  }
+  CHECK(ok.load() == 99);
+  CHECK(failed.load() == 1);
+  // Only the failing job's savepoint was rolled back: 99 increments over three counters.
+  CHECK(rawCount(dir.file("w.db"), "SELECT sum(value) FROM sequences") == 99);
+
+  sqlite::Writer again(connect(dir.file("w.db")), sqlite::WriterOptions{});
+  auto gate = park(again);
+  for (int i = 0; i < 10; ++i) {
+    again.submit(std::make_unique<SequenceJob>("t", false, &ok, &failed));
+  }
+  gate->release.set_value();
+  std::promise<void> last_done;
+  struct Marker final : sqlite::WriteJob {
+    std::promise<void>* done;
+    Result<Done> run(sqlite::Connection&) override { return Done{}; }
+    void complete(const Error*) noexcept override { done->set_value(); }
+  };
+  auto marker = std::make_unique<Marker>();
+  marker->done = &last_done;
+  again.submit(std::move(marker));
+  last_done.get_future().wait();
+  stats = again.stats();
+  // The blocker's own transaction, then the ten jobs (and maybe the marker) together: not one
+  // transaction per job.
+  CHECK(stats.transactions >= 2);
+  CHECK(stats.transactions <= 3);
+  CHECK(stats.jobs == 12);
+}
+
+TEST_CASE("sqlite: a full writer queue refuses new jobs at once", "[store]") {
+  TempDir dir;
+  REQUIRE(migrate(dir.file("q.db")).ok());
+  std::atomic<int> ok{0}, failed{0};
+  sqlite::WriterOptions options;
+  options.max_pending = 2;
+  sqlite::Writer writer(connect(dir.file("q.db")), options);
+  auto gate = park(writer);
+  writer.submit(std::make_unique<SequenceJob>("a", false, &ok, &failed));
+  writer.submit(std::make_unique<SequenceJob>("a", false, &ok, &failed));
+  writer.submit(std::make_unique<SequenceJob>("a", false, &ok, &failed));  // refused now
+  CHECK(failed.load() == 1);
+  CHECK(ok.load() == 0);
+  gate->release.set_value();
+}
+
+TEST_CASE("sqlite: a synchronous write from a store callback is refused, not deadlocked",
+          "[store]") {
+  TempDir dir;
+  auto store = openAt(dir.file("cb.db"));
+  REQUIRE(store);
+  std::promise<Result<UpsertOutcome>> inner;
+  store->commitReceipt(receiptFor(kEcA, notice(61'000).nav, "CB", 1), [&](Result<ReceiptOutcome>) {
+    inner.set_value(store->upsertPosition(singlePosition(kEcA, "CB", 61'001)));
+  });
+  auto r = await(inner.get_future());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::kInvalid);
+}
+
+TEST_CASE("sqlite: each reading thread gets its own connection, reused after it exits", "[store]") {
+  TempDir dir;
+  REQUIRE(migrate(dir.file("r.db")).ok());
+  sqlite::ReaderPool pool(dir.file("r.db"), sqlite::OpenOptions{});
+  sqlite::Connection* first = nullptr;
+  for (int i = 0; i < 5; ++i) {
+    std::thread([&] {
+      auto a = pool.forThisThread();
+      auto b = pool.forThisThread();
+      REQUIRE(a.ok());
+      CHECK(a.value() == b.value());
+      if (first == nullptr) first = a.value();
+      CHECK(a.value() == first);  // the previous thread's connection, handed over
+    }).join();
+  }
+  CHECK(pool.size() == 1);
+
+  std::promise<void> hold;
+  std::shared_future<void> held = hold.get_future().share();
+  std::promise<sqlite::Connection*> other;
+  std::thread t([&] {
+    other.set_value(pool.forThisThread().value());
+    held.wait();
+  });
+  auto mine = pool.forThisThread();
+  REQUIRE(mine.ok());
+  CHECK(mine.value() != other.get_future().get());
+  hold.set_value();
+  t.join();
+  CHECK(pool.size() == 2);
+}
+
+TEST_CASE("sqlite: an unreadable position document is an error, never a crash", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("corrupt.db");
+  core::DebtPosition p = singlePosition(kEcA, "BROKEN", 62'000);
+  {
+    auto store = openAt(path);
+    REQUIRE(store->upsertPosition(p).ok());
+  }
+  rawExec(path, "UPDATE positions SET document = x'01020304' WHERE iupd = 'BROKEN'");
+  auto store = openAt(path);
+  REQUIRE(store);
+  CHECK(store->getPosition(kEcA, "BROKEN").error().kind == ErrorKind::kFatal);
+  CHECK(store->findByNotice(kEcA, p.options[0].nav).error().kind == ErrorKind::kFatal);
+  CHECK(store->listPositions(kEcA, PositionFilter{}).error().kind == ErrorKind::kFatal);
+  auto receipt = commit(*store, receiptFor(kEcA, p.options[0].nav, "ON-BROKEN", 1));
+  REQUIRE_FALSE(receipt.ok());
+  CHECK(receipt.error().kind == ErrorKind::kFatal);
+  CHECK(store->listReceipts(kEcA, 0, 10).value().empty());
+}
+
+TEST_CASE("sqlite: a failing disk fails the batch's receipts; nothing acknowledged is lost",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("faulty.db");
+  SqliteOptions options;
+  options.path = path;
+  options.vfs = FaultyVfs::name();
+  std::vector<core::DebtPosition> positions;
+  for (int i = 0; i < 4; ++i) {
+    positions.push_back(singlePosition(kEcA, "F-" + std::to_string(i), 63'000 + i));
+  }
+  {
+    Error error;
+    auto store = openSqliteStore(options, &error);
+    INFO(error.message);
+    REQUIRE(store);
+    for (const auto& p : positions) REQUIRE(store->upsertPosition(p).ok());
+
+    long before = FaultyVfs::syncs();
+    REQUIRE(commit(*store, receiptFor(kEcA, positions[0].options[0].nav, "OK-0", 1)).ok());
+    CHECK(FaultyVfs::syncs() > before);  // the commit reached the disk before the answer
+
+    SECTION("fsync fails") {
+      FaultyVfs::failSyncs(true);
+      auto lost = commit(*store, receiptFor(kEcA, positions[1].options[0].nav, "FAIL-1", 2));
+      FaultyVfs::failSyncs(false);
+      REQUIRE_FALSE(lost.ok());
+      CHECK(lost.error().kind == ErrorKind::kFatal);
+      CHECK_THAT(lost.error().message, Catch::Contains("I/O"));
+    }
+    SECTION("writes fail") {
+      FaultyVfs::failWrites(true);
+      auto lost = commit(*store, receiptFor(kEcA, positions[1].options[0].nav, "FAIL-1", 2));
+      FaultyVfs::failWrites(false);
+      REQUIRE_FALSE(lost.ok());
+    }
+    // The node retries the refused receipt: it is stored now (or was, if the failed commit
+    // reached the disk after all: then it is a duplicate). Either way the store still works.
+    auto retried = commit(*store, receiptFor(kEcA, positions[1].options[0].nav, "FAIL-1", 3));
+    INFO((retried.ok() ? std::string("ok") : retried.error().message));
+    REQUIRE(retried.ok());
+    CHECK((retried.value() == ReceiptOutcome::kStored ||
+           retried.value() == ReceiptOutcome::kDuplicate));
+    REQUIRE(commit(*store, receiptFor(kEcA, positions[2].options[0].nav, "OK-2", 4)).value() ==
+            ReceiptOutcome::kStored);
+  }
+  auto store = openAt(path);
+  REQUIRE(store);
+  auto receipts = store->listReceipts(kEcA, 0, 100);
+  REQUIRE(receipts.ok());
+  std::set<std::string> ids;
+  for (const auto& r : receipts.value()) ids.insert(r.receipt_id);
+  CHECK(ids == std::set<std::string>{"OK-0", "FAIL-1", "OK-2"});
+  CHECK(store->getPosition(kEcA, "F-1").value()->status == core::PositionStatus::kPaid);
+}
+
+}  // namespace ponte::store::testing
