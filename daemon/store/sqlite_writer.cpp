@@ -12,6 +12,8 @@
 namespace ponte::store::sqlite {
 namespace {
 
+constexpr std::size_t kMaxAttemptsPerBatch = 256;
+
 int onWalCommit(void* pages, sqlite3*, const char*, int wal_pages) {
   *static_cast<int*>(pages) = wal_pages;
   return SQLITE_OK;
@@ -89,9 +91,9 @@ void Writer::loop() {
         jobs.push_back(std::move(jobs_.front()));
         jobs_.pop_front();
       }
-      // Attempts ride along with the receipts' transaction: a flood of paGetPayment can add at
-      // most one batch worth of inserts to it.
-      std::size_t take = std::min(attempts_.size(), options_.max_batch);
+      // Attempts ride along with the receipts' transaction: a flood of paGetPayment adds at
+      // most kMaxAttemptsPerBatch inserts (well under a millisecond) to a receipt's commit.
+      std::size_t take = std::min(attempts_.size(), kMaxAttemptsPerBatch);
       attempts.assign(std::make_move_iterator(attempts_.begin()),
                       std::make_move_iterator(attempts_.begin() + static_cast<long>(take)));
       attempts_.erase(attempts_.begin(), attempts_.begin() + static_cast<long>(take));

@@ -344,6 +344,37 @@ TEST_CASE("sqlite: each reading thread gets its own connection, reused after it 
   CHECK(pool.size() == 2);
 }
 
+TEST_CASE("sqlite: another process holding the write lock makes writes kUnavailable, not reads",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("busy.db");
+  SqliteOptions options;
+  options.path = path;
+  options.busy_timeout_ms = 50;
+  auto store = openSqliteStore(options, nullptr);
+  REQUIRE(store);
+  core::DebtPosition p = singlePosition(kEcA, "BUSY", 64'000);
+  REQUIRE(store->upsertPosition(p).ok());
+
+  // A `ponte positions import` in another process, in the middle of its transaction.
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+
+  auto receipt = commit(*store, receiptFor(kEcA, p.options[0].nav, "WAITED", 1));
+  REQUIRE_FALSE(receipt.ok());
+  CHECK(receipt.error().kind == ErrorKind::kUnavailable);
+  auto upsert = store->upsertPosition(singlePosition(kEcA, "BUSY-2", 64'001));
+  REQUIRE_FALSE(upsert.ok());
+  CHECK(upsert.error().kind == ErrorKind::kUnavailable);
+  CHECK(store->findByNotice(kEcA, p.options[0].nav).value()->position == p);
+
+  REQUIRE(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(other);
+  CHECK(commit(*store, receiptFor(kEcA, p.options[0].nav, "WAITED", 2)).value() ==
+        ReceiptOutcome::kStored);
+}
+
 TEST_CASE("sqlite: an unreadable position document is an error, never a crash", "[store]") {
   TempDir dir;
   const std::string path = dir.file("corrupt.db");
