@@ -1,0 +1,229 @@
+// The codec: SOAPAction -> scanner -> gSOAP (strict, in memory) -> RequestReader for requests;
+// ResponseWriter for answers. The only translation unit that owns a gSOAP context.
+#include "soap/codec.h"
+
+#include <algorithm>
+
+#include "paForNodeBinding.nsmap"  // the global gSOAP namespace table, defined exactly once
+#include "soap/content_model.h"
+#include "soap/envelope_scanner.h"
+#include "soap/request_reader.h"
+#include "soap/response_writer.h"
+#include "soapH.h"
+
+namespace ponte::soap {
+namespace {
+
+// The body gSOAP reads through its frecv callback.
+struct Input {
+  std::string_view data;
+};
+
+size_t receive(struct soap* soap, char* buffer, size_t length) {
+  auto* input = static_cast<Input*>(soap->user);
+  const size_t n = std::min(length, input->data.size());
+  std::copy_n(input->data.data(), n, buffer);
+  input->data.remove_prefix(n);
+  return n;
+}
+
+// Releases what gSOAP allocated for one message, whatever path decode() leaves by.
+class MessageScope {
+ public:
+  explicit MessageScope(struct soap* soap) : soap_(soap) {}
+  ~MessageScope() {
+    soap_destroy(soap_);
+    soap_end(soap_);
+  }
+  MessageScope(const MessageScope&) = delete;
+  MessageScope& operator=(const MessageScope&) = delete;
+
+ private:
+  struct soap* soap_;
+};
+
+// The SOAPAction without surrounding blanks and quotes.
+std::string_view actionName(std::string_view action) {
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+  };
+  action = trim(action);
+  if (action.size() >= 2 && action.front() == '"' && action.back() == '"') {
+    action = trim(action.substr(1, action.size() - 2));
+  }
+  return action;
+}
+
+// A header value fit to quote in a description: printable ASCII, at most 64 characters.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (const char c : text.substr(0, 64)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  if (text.size() > 64) out += "...";
+  return out;
+}
+
+DecodeFailure failure(std::optional<core::Operation> op, core::FaultCode code,
+                      std::string description, std::string detail) {
+  return DecodeFailure{op, core::Fault{code, std::move(description), std::nullopt},
+                       std::move(detail)};
+}
+
+// What a gSOAP error means for the node, given that the scanner has already accepted the
+// structure: what remains is mostly a value gSOAP could not convert.
+DecodeFailure gsoapFailure(core::Operation op, struct soap* soap) {
+  std::string_view tag = soap->tag;
+  if (const auto colon = tag.find(':'); colon != std::string_view::npos) {
+    tag = tag.substr(colon + 1);
+  }
+  const std::string root(model::requestElement(op));
+  const std::string element = root + ": element '" + printable(tag) + "'";
+  std::string detail =
+      "gSOAP error " + std::to_string(soap->error) + " at '" + printable(tag) + "'";
+  switch (soap->error) {
+    case SOAP_UTF_ERROR:
+      return failure(op, core::FaultCode::kSintassiExtraXsd, "invalid UTF-8", std::move(detail));
+    case SOAP_LEVEL:
+      return failure(op, core::FaultCode::kSintassiExtraXsd, "XML nested too deep",
+                     std::move(detail));
+    case SOAP_LENGTH:
+      return failure(op, core::FaultCode::kSintassiXsd, element + ": length out of range",
+                     std::move(detail));
+    case SOAP_TYPE:
+    case SOAP_EMPTY:
+    case SOAP_PATTERN:
+    case SOAP_SYNTAX_ERROR:
+      return failure(op, core::FaultCode::kSintassiXsd, element + ": invalid value",
+                     std::move(detail));
+    case SOAP_TAG_MISMATCH:
+    case SOAP_NO_TAG:
+    case SOAP_OCCURS:
+      return failure(op, core::FaultCode::kSintassiXsd, element + ": not expected or missing",
+                     std::move(detail));
+    case SOAP_MUSTUNDERSTAND:
+      return failure(op, core::FaultCode::kSintassiXsd,
+                     "SOAP header '" + printable(tag) + "' must be understood and is not supported",
+                     std::move(detail));
+    default:
+      return failure(op, core::FaultCode::kSintassiXsd, "malformed SOAP message",
+                     std::move(detail));
+  }
+}
+
+}  // namespace
+
+struct Codec::Impl {
+  Limits limits;
+  struct soap* soap = nullptr;
+  Input input;
+  std::string issue;
+
+  // Reads the operation's element of type T with gSOAP, then converts it; the variant holds the
+  // request or why it was refused.
+  template <class T, class Read>
+  std::variant<Decoded, DecodeFailure> read(core::Operation op, Read get) {
+    T element;
+    if (!get(soap, &element)) return gsoapFailure(op, soap);
+    if (soap_body_end_in(soap) || soap_envelope_end_in(soap) || soap_end_recv(soap)) {
+      return gsoapFailure(op, soap);
+    }
+    RequestReader reader(model::requestElement(op), limits);
+    auto request = reader.read(element);
+    if (!reader.problem().empty()) {
+      return failure(op, core::FaultCode::kSintassiXsd, reader.problem(), "value check");
+    }
+    return Decoded{op, core::NodeRequest(std::move(request))};
+  }
+};
+
+Codec::Codec(Limits limits) : impl_(std::make_unique<Impl>()) {
+  impl_->limits = limits;
+  struct soap* soap = soap_new1(SOAP_ENC_PLAIN | SOAP_XML_STRICT | SOAP_C_UTFSTRING);
+  // gSOAP's defaults allow 10000 levels, unbounded strings, 100000 repetitions and 2 GiB
+  // messages. The scanner enforces the limits first; these stop gSOAP itself should it ever
+  // see more. One level more than the scanner, so that equal depths never disagree.
+  soap->maxlevel = static_cast<unsigned int>(std::max(limits.max_depth, 1) + 1);
+  soap->maxlength = static_cast<long>(std::max(limits.max_string_length, limits.max_binary_length));
+  soap->maxoccurs = static_cast<size_t>(std::max(limits.max_occurs, 1));
+  soap->recv_maxlength = limits.max_body_bytes;
+  soap->frecv = receive;
+  soap->user = &impl_->input;
+  soap_set_namespaces(soap, namespaces);
+  impl_->soap = soap;
+}
+
+Codec::~Codec() {
+  soap_destroy(impl_->soap);
+  soap_end(impl_->soap);
+  soap_free(impl_->soap);
+}
+
+std::variant<Decoded, DecodeFailure> Codec::decode(std::string_view soap_action,
+                                                   std::string_view body) {
+  const std::string_view action = actionName(soap_action);
+  const auto op = core::operationFromName(action);
+  if (!op) {
+    return failure(
+        std::nullopt, core::FaultCode::kSintassiXsd,
+        action.empty() ? "missing SOAPAction" : "unknown SOAPAction '" + printable(action) + "'",
+        "SOAPAction not a paForNode operation");
+  }
+  if (auto refused = scanEnvelope(body, *op, impl_->limits)) {
+    return failure(op, refused->code, std::move(refused->description),
+                   std::move(refused->log_detail));
+  }
+
+  struct soap* soap = impl_->soap;
+  MessageScope scope(soap);
+  impl_->input.data = body;
+  if (soap_begin_recv(soap) || soap_envelope_begin_in(soap) || soap_recv_header(soap) ||
+      soap_body_begin_in(soap)) {
+    return gsoapFailure(*op, soap);
+  }
+  Impl& impl = *impl_;
+  switch (*op) {
+    case core::Operation::kVerify:
+      return impl.read<pafn__paVerifyPaymentNoticeReq>(*op, [](struct soap* s, auto* e) {
+        return soap_get_pafn__paVerifyPaymentNoticeReq(s, e, "pafn:paVerifyPaymentNoticeReq",
+                                                       nullptr);
+      });
+    case core::Operation::kGetPayment:
+      return impl.read<pafn__paGetPaymentReq>(*op, [](struct soap* s, auto* e) {
+        return soap_get_pafn__paGetPaymentReq(s, e, "pafn:paGetPaymentReq", nullptr);
+      });
+    case core::Operation::kGetPaymentV2:
+      return impl.read<pafn__paGetPaymentV2Request>(*op, [](struct soap* s, auto* e) {
+        return soap_get_pafn__paGetPaymentV2Request(s, e, "pafn:paGetPaymentV2Request", nullptr);
+      });
+    case core::Operation::kSendRt:
+      return impl.read<pafn__paSendRTReq>(*op, [](struct soap* s, auto* e) {
+        return soap_get_pafn__paSendRTReq(s, e, "pafn:paSendRTReq", nullptr);
+      });
+    case core::Operation::kSendRtV2:
+      return impl.read<pafn__paSendRTV2Request>(*op, [](struct soap* s, auto* e) {
+        return soap_get_pafn__paSendRTV2Request(s, e, "pafn:paSendRTV2Request", nullptr);
+      });
+    case core::Operation::kDemand:
+      return impl.read<pafn__paDemandPaymentNoticeRequest>(*op, [](struct soap* s, auto* e) {
+        return soap_get_pafn__paDemandPaymentNoticeRequest(
+            s, e, "pafn:paDemandPaymentNoticeRequest", nullptr);
+      });
+  }
+  return failure(op, core::FaultCode::kSystemError, "internal error", "operation not handled");
+}
+
+std::string Codec::encode(core::Operation op, const core::NodeAnswer& answer,
+                          std::string_view fault_id) {
+  std::string out;
+  impl_->issue = writeResponse(op, answer, fault_id, out);
+  return out;
+}
+
+std::string_view Codec::lastEncodeIssue() const { return impl_->issue; }
+
+std::string Codec::encodeSoapFault(std::string_view code, std::string_view message) {
+  return writeSoapFault(code, message);
+}
+
+}  // namespace ponte::soap
