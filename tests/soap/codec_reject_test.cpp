@@ -372,7 +372,7 @@ TEST_CASE("hostile input is PAA_SINTASSI_EXTRAXSD", "[unit]") {
   }
 }
 
-TEST_CASE("headers are skipped unless they must be understood; nothing may follow the Body",
+TEST_CASE("headers are skipped unless they must be understood, and nothing may follow the Body",
           "[unit]") {
   Codec codec;
   const std::string body = test::replaceOnce(
