@@ -87,6 +87,14 @@ std::string_view Statement::columnBlob(int column) const {
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path,
                                                      const OpenOptions& options) {
+  // SQLite's memory statistics take one process-wide mutex on every allocation, which would
+  // serialize the per-thread readers. It can only be turned off before SQLite initializes; if
+  // something else initialized it first, the call fails harmlessly and the statistics stay on.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
   if (options.read_only) {
     flags |= SQLITE_OPEN_READONLY;

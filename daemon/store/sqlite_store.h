@@ -19,7 +19,8 @@ struct SqliteOptions {
   // How long a write or a read waits for a lock held by another process (a `ponte positions
   // import` running next to the daemon) before failing with kUnavailable.
   int busy_timeout_ms = 5000;
-  // At most this many jobs (receipts, upserts, spontaneous positions) share one transaction.
+  // At most this many jobs (receipts, upserts, spontaneous positions, outbox updates) share one
+  // transaction.
   std::size_t max_batch = 1000;
   // Jobs waiting for the writer beyond this are refused at once with kUnavailable (the node
   // retries a receipt): memory stays bounded when the disk stalls.
@@ -35,9 +36,14 @@ struct SqliteOptions {
 // starts the writer thread. Returns nullptr and fills *error (when error is not null) on failure:
 // kFatal for a database newer than this binary, not a ponte database, corrupt or read-only;
 // kUnavailable when it cannot be opened or is locked past the busy timeout.
-// The store is thread-safe. Destroying it drains the writer queue: every job accepted before
-// is committed and its callback called, then the thread is joined. Callbacks (done) run on the
-// writer thread and must not block or throw (an exception from one is swallowed).
+// The store is thread-safe and must outlive every call into it. Reads run on the calling
+// thread's own connection (opened on its first read, handed to a new thread when it exits).
+// Writes are jobs of the writer thread; the callback-style ones (commitReceipt,
+// createWithSequence) are answered from it, or at once on the calling thread with kUnavailable
+// when max_pending jobs are waiting. Callbacks must not block or throw (an exception from one is
+// swallowed); a synchronous write (upsertPosition, the outbox calls) made from a callback
+// returns kInvalid instead of waiting for itself. Destroying the store drains the writer queue:
+// every job accepted before is committed and answered, then the thread is joined.
 std::unique_ptr<Store> openSqliteStore(const SqliteOptions& options, Error* error);
 
 // Creates the database when missing and applies pending migrations, each in its own
