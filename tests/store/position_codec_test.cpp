@@ -9,7 +9,7 @@
 
 namespace ponte::store::testing {
 
-TEST_CASE("position documents round-trip every field", "[unit][store]") {
+TEST_CASE("store codec: position documents round-trip every field", "[unit][store]") {
   core::DebtPosition p = fullPosition(kEcA, "CODEC", 1, 3);
   p.options[1].status = core::OptionStatus::kPaid;
   p.options[2].retention_date.reset();
@@ -30,7 +30,8 @@ TEST_CASE("position documents round-trip every field", "[unit][store]") {
   CHECK(*empty_back == empty);
 }
 
-TEST_CASE("damaged position documents are refused without reading out of bounds", "[unit][store]") {
+TEST_CASE("store codec: damaged position documents are refused without reading out of bounds",
+          "[unit][store]") {
   const std::string blob = encodePosition(fullPosition(kEcA, "CODEC", 1, 2));
   SECTION("every truncation") {
     for (std::size_t n = 0; n < blob.size(); ++n) {

@@ -7,7 +7,7 @@
 
 namespace ponte::store::testing {
 
-TEST_CASE("receipt JSON round-trips the parsed receipt", "[unit][store]") {
+TEST_CASE("store codec: receipt JSON round-trips the parsed receipt", "[unit][store]") {
   core::Receipt r = receiptFor(kEcA, notice(1).nav, "TOKEN", 1).receipt;
   r.transfers[0].mbd_attachment = "PG1hcmNhPg==";
   r.transfers[0].iban.clear();
@@ -36,7 +36,8 @@ TEST_CASE("receipt JSON round-trips the parsed receipt", "[unit][store]") {
   CHECK_FALSE(bare_back->stand_in.has_value());
 }
 
-TEST_CASE("malformed receipt JSON is refused; unknown keys are ignored", "[unit][store]") {
+TEST_CASE("store codec: malformed receipt JSON is refused, unknown keys are ignored",
+          "[unit][store]") {
   CHECK_FALSE(receiptFromJson("").has_value());
   CHECK_FALSE(receiptFromJson("{").has_value());
   CHECK_FALSE(receiptFromJson("[]").has_value());
@@ -49,7 +50,7 @@ TEST_CASE("malformed receipt JSON is refused; unknown keys are ignored", "[unit]
   CHECK(later->receipt_id == "X");
 }
 
-TEST_CASE("receipt JSON survives invalid UTF-8 from a PSP", "[unit][store]") {
+TEST_CASE("store codec: receipt JSON survives invalid UTF-8 from a PSP", "[unit][store]") {
   core::Receipt r;
   r.receipt_id = "U";
   r.description = "caff\xe8";  // Latin-1, not UTF-8

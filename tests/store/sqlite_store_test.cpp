@@ -143,7 +143,7 @@ class SequenceJob final : public sqlite::WriteJob {
 
 }  // namespace
 
-TEST_CASE("sqlite: migrate creates a fresh WAL database at the binary's version", "[store]") {
+TEST_CASE("store sqlite: migrate creates a fresh WAL database at the binary's version", "[store]") {
   TempDir dir;
   const std::string path = dir.file("fresh.db");
   auto v = migrate(path);
@@ -164,7 +164,8 @@ TEST_CASE("sqlite: migrate creates a fresh WAL database at the binary's version"
   sqlite3_close(db);
 }
 
-TEST_CASE("sqlite: a failing migration leaves the database at the previous version", "[store]") {
+TEST_CASE("store sqlite: a failing migration leaves the database at the previous version",
+          "[store]") {
   TempDir dir;
   auto db = connect(dir.file("m.db"));
   const sqlite::Migration list[] = {
@@ -183,7 +184,8 @@ TEST_CASE("sqlite: a failing migration leaves the database at the previous versi
   CHECK(use->columnInt64(0) == 0);
 }
 
-TEST_CASE("sqlite: databases that are not ponte's, or from a newer ponte, are refused", "[store]") {
+TEST_CASE("store sqlite: databases that are not ponte's, or from a newer ponte, are refused",
+          "[store]") {
   TempDir dir;
   Error error;
   SECTION("a SQLite file of another program") {
@@ -217,7 +219,7 @@ TEST_CASE("sqlite: databases that are not ponte's, or from a newer ponte, are re
   }
 }
 
-TEST_CASE("sqlite: payment attempts are recorded without touching positions", "[store]") {
+TEST_CASE("store sqlite: payment attempts are recorded without touching positions", "[store]") {
   TempDir dir;
   const std::string path = dir.file("attempts.db");
   core::DebtPosition p = singlePosition(kEcA, "ATT", 60'000);
@@ -238,7 +240,7 @@ TEST_CASE("sqlite: payment attempts are recorded without touching positions", "[
                  " AND at_ms = 1007") == 1);
 }
 
-TEST_CASE("sqlite: jobs queued during a transaction share the next one", "[store]") {
+TEST_CASE("store sqlite: jobs queued during a transaction share the next one", "[store]") {
   TempDir dir;
   REQUIRE(migrate(dir.file("w.db")).ok());
   std::atomic<int> ok{0}, failed{0};
@@ -282,7 +284,7 @@ TEST_CASE("sqlite: jobs queued during a transaction share the next one", "[store
   CHECK(stats.jobs == 12);
 }
 
-TEST_CASE("sqlite: a full writer queue refuses new jobs at once", "[store]") {
+TEST_CASE("store sqlite: a full writer queue refuses new jobs at once", "[store]") {
   TempDir dir;
   REQUIRE(migrate(dir.file("q.db")).ok());
   std::atomic<int> ok{0}, failed{0};
@@ -298,7 +300,7 @@ TEST_CASE("sqlite: a full writer queue refuses new jobs at once", "[store]") {
   gate->release.set_value();
 }
 
-TEST_CASE("sqlite: a synchronous write from a store callback is refused, not deadlocked",
+TEST_CASE("store sqlite: a synchronous write from a store callback is refused, not deadlocked",
           "[store]") {
   TempDir dir;
   auto store = openAt(dir.file("cb.db"));
@@ -312,7 +314,8 @@ TEST_CASE("sqlite: a synchronous write from a store callback is refused, not dea
   CHECK(r.error().kind == ErrorKind::kInvalid);
 }
 
-TEST_CASE("sqlite: each reading thread gets its own connection, reused after it exits", "[store]") {
+TEST_CASE("store sqlite: each reading thread gets its own connection, reused after it exits",
+          "[store]") {
   TempDir dir;
   REQUIRE(migrate(dir.file("r.db")).ok());
   sqlite::ReaderPool pool(dir.file("r.db"), sqlite::OpenOptions{});
@@ -344,8 +347,9 @@ TEST_CASE("sqlite: each reading thread gets its own connection, reused after it 
   CHECK(pool.size() == 2);
 }
 
-TEST_CASE("sqlite: another process holding the write lock makes writes kUnavailable, not reads",
-          "[store]") {
+TEST_CASE(
+    "store sqlite: another process holding the write lock makes writes kUnavailable, not reads",
+    "[store]") {
   TempDir dir;
   const std::string path = dir.file("busy.db");
   SqliteOptions options;
@@ -375,7 +379,7 @@ TEST_CASE("sqlite: another process holding the write lock makes writes kUnavaila
         ReceiptOutcome::kStored);
 }
 
-TEST_CASE("sqlite: an unreadable position document is an error, never a crash", "[store]") {
+TEST_CASE("store sqlite: an unreadable position document is an error, never a crash", "[store]") {
   TempDir dir;
   const std::string path = dir.file("corrupt.db");
   core::DebtPosition p = singlePosition(kEcA, "BROKEN", 62'000);
@@ -395,7 +399,7 @@ TEST_CASE("sqlite: an unreadable position document is an error, never a crash", 
   CHECK(store->listReceipts(kEcA, 0, 10).value().empty());
 }
 
-TEST_CASE("sqlite: a failing disk fails the batch's receipts; nothing acknowledged is lost",
+TEST_CASE("store sqlite: a failing disk fails the batch's receipts, nothing acknowledged is lost",
           "[store]") {
   TempDir dir;
   const std::string path = dir.file("faulty.db");

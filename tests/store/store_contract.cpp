@@ -73,7 +73,7 @@ class Countdown {
 
 }  // namespace
 
-TEST_CASE("a full position round-trips and each of its notices finds it", "[store]") {
+TEST_CASE("store: a full position round-trips and each of its notices finds it", "[store]") {
   forEachEngine([](EngineHarness& h) {
     auto store = h.open();
     core::DebtPosition p = fullPosition(kEcA, "IUPD-FULL", 1000, 3);
@@ -111,7 +111,7 @@ TEST_CASE("a full position round-trips and each of its notices finds it", "[stor
   });
 }
 
-TEST_CASE("one EC never sees another EC's positions, notices or receipts", "[store]") {
+TEST_CASE("store: one EC never sees another EC's positions, notices or receipts", "[store]") {
   forEachEngine([](EngineHarness& h) {
     auto store = h.open();
     core::DebtPosition a = singlePosition(kEcA, "SHARED-IUPD", 1100);
@@ -143,7 +143,7 @@ TEST_CASE("one EC never sees another EC's positions, notices or receipts", "[sto
   });
 }
 
-TEST_CASE("notice numbers and IUVs belong to one position of an EC", "[store]") {
+TEST_CASE("store: notice numbers and IUVs belong to one position of an EC", "[store]") {
   forEachEngine([](EngineHarness& h) {
     auto store = h.open();
     core::DebtPosition first = singlePosition(kEcA, "P1", 2000);
@@ -191,7 +191,7 @@ TEST_CASE("notice numbers and IUVs belong to one position of an EC", "[store]") 
   });
 }
 
-TEST_CASE("receipts: stored, duplicate, double payment, unmatched", "[store]") {
+TEST_CASE("store: receipts: stored, duplicate, double payment, unmatched", "[store]") {
   forEachEngine([](EngineHarness& h) {
     auto store = h.open();
     core::DebtPosition single = singlePosition(kEcA, "SINGLE", 3000);
@@ -275,7 +275,7 @@ TEST_CASE("receipts: stored, duplicate, double payment, unmatched", "[store]") {
   });
 }
 
-TEST_CASE("outbox rows are committed with their receipt, one per route", "[store]") {
+TEST_CASE("store: outbox rows are committed with their receipt, one per route", "[store]") {
   forEachEngine([](EngineHarness& h) {
     auto store = h.open();
     core::DebtPosition p = singlePosition(kEcA, "OUT", 5000);
@@ -306,7 +306,8 @@ TEST_CASE("outbox rows are committed with their receipt, one per route", "[store
   });
 }
 
-TEST_CASE("deliveries are claimed with a lease, retried, dead-lettered and replayed", "[store]") {
+TEST_CASE("store: deliveries are claimed with a lease, retried, dead-lettered and replayed",
+          "[store]") {
   forEachEngine([](EngineHarness& h) {
     auto store = h.open();
     REQUIRE(commit(*store, receiptFor(kEcA, notice(6000).nav, "TOKEN-D", 1000, {"ledger"})).ok());
@@ -368,7 +369,7 @@ TEST_CASE("deliveries are claimed with a lease, retried, dead-lettered and repla
   });
 }
 
-TEST_CASE("concurrent receipts from several threads are group-committed, each answered once",
+TEST_CASE("store: concurrent receipts from several threads are group-committed, each answered once",
           "[store]") {
   forEachEngine([](EngineHarness& h) {
     auto store = h.open();
@@ -421,7 +422,8 @@ TEST_CASE("concurrent receipts from several threads are group-committed, each an
   });
 }
 
-TEST_CASE("spontaneous positions get unique sequence values, also across reopen", "[store]") {
+TEST_CASE("store: spontaneous positions get unique sequence values, also across reopen",
+          "[store]") {
   forEachEngine([](EngineHarness& h) {
     auto store = h.open();
     constexpr int kThreads = 4;
@@ -482,7 +484,7 @@ TEST_CASE("spontaneous positions get unique sequence values, also across reopen"
   });
 }
 
-TEST_CASE("closing drains accepted receipts; reopening keeps everything", "[store]") {
+TEST_CASE("store: closing drains accepted receipts, and reopening keeps everything", "[store]") {
   forEachEngine([](EngineHarness& h) {
     constexpr int kCount = 50;
     std::atomic<int> answered{0};
@@ -521,7 +523,7 @@ TEST_CASE("closing drains accepted receipts; reopening keeps everything", "[stor
   });
 }
 
-TEST_CASE("a database from a newer ponte is refused", "[store]") {
+TEST_CASE("store: a database from a newer ponte is refused", "[store]") {
   forEachEngine([](EngineHarness& h) {
     {
       auto store = h.open();
@@ -536,7 +538,7 @@ TEST_CASE("a database from a newer ponte is refused", "[store]") {
   });
 }
 
-TEST_CASE("listPositions filters by status, debtor and due dates, and pages", "[store]") {
+TEST_CASE("store: listPositions filters by status, debtor and due dates, and pages", "[store]") {
   forEachEngine([](EngineHarness& h) {
     auto store = h.open();
     const core::Date jan1 = *core::Date::fromYmd(2026, 1, 1);
@@ -610,7 +612,7 @@ TEST_CASE("listPositions filters by status, debtor and due dates, and pages", "[
   });
 }
 
-TEST_CASE("listReceipts returns one EC's receipts in a half-open time range", "[store]") {
+TEST_CASE("store: listReceipts returns one EC's receipts in a half-open time range", "[store]") {
   forEachEngine([](EngineHarness& h) {
     auto store = h.open();
     for (int t : {3000, 1000, 2000}) {
