@@ -22,6 +22,8 @@ CREATE TABLE positions (
   document           BLOB    NOT NULL,   -- the whole DebtPosition (store/position_codec.h)
   UNIQUE (ec, iupd)
 );
+-- (ec) alone keeps an EC's positions in row id order: listPositions pages without sorting them.
+CREATE INDEX positions_by_ec ON positions (ec);
 CREATE INDEX positions_by_status ON positions (ec, status);
 CREATE INDEX positions_by_debtor ON positions (ec, debtor_fiscal_code);
 
