@@ -3,6 +3,7 @@
 #include "soap/codec.h"
 
 #include <algorithm>
+#include <new>
 
 #include "paForNodeBinding.nsmap"  // the global gSOAP namespace table, defined exactly once
 #include "soap/content_model.h"
@@ -140,6 +141,7 @@ struct Codec::Impl {
 Codec::Codec(Limits limits) : impl_(std::make_unique<Impl>()) {
   impl_->limits = limits;
   struct soap* soap = soap_new1(SOAP_ENC_PLAIN | SOAP_XML_STRICT | SOAP_C_UTFSTRING);
+  if (!soap) throw std::bad_alloc();
   // gSOAP's defaults allow 10000 levels, unbounded strings, 100000 repetitions and 2 GiB
   // messages. The scanner enforces the limits first; these stop gSOAP itself should it ever
   // see more. One level more than the scanner, so that equal depths never disagree.

@@ -43,8 +43,9 @@ struct DecodeFailure {
 
 class Codec {
  public:
-  // Allocates one gSOAP context configured with `limits`. Not thread-safe: use one Codec per
-  // event-loop thread; it is cheap to reuse for any number of messages.
+  // Allocates one gSOAP context configured with `limits` (std::bad_alloc when it cannot). Not
+  // thread-safe: use one Codec per event-loop thread; it is cheap to reuse for any number of
+  // messages.
   explicit Codec(Limits limits = {});
   ~Codec();
   Codec(const Codec&) = delete;

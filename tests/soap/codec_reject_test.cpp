@@ -310,6 +310,14 @@ TEST_CASE("hostile input is PAA_SINTASSI_EXTRAXSD", "[unit]") {
                 test::replaceOnce(verify, "<soapenv:Header/>",
                                   "<soapenv:Header>" + deep + "</soapenv:Header>"),
                 "nested deeper than 32 levels");
+    // Exactly 32 levels (Envelope, Header and 30 more) pass, through gSOAP too.
+    std::string limit;
+    for (int i = 0; i < 30; ++i) limit += "<t:x xmlns:t=\"urn:t\">";
+    for (int i = 0; i < 30; ++i) limit += "</t:x>";
+    CHECK(std::holds_alternative<Decoded>(
+        codec.decode("paVerifyPaymentNotice",
+                     test::replaceOnce(verify, "<soapenv:Header/>",
+                                       "<soapenv:Header>" + limit + "</soapenv:Header>"))));
   }
   SECTION("a string longer than max_string_length") {
     refusedWith(codec,
@@ -320,6 +328,18 @@ TEST_CASE("hostile input is PAA_SINTASSI_EXTRAXSD", "[unit]") {
                                   "<soapenv:Header><t:x xmlns:t=\"urn:t\">" +
                                       std::string(5000, 'h') + "</t:x></soapenv:Header>"),
                 "text longer than 4096 bytes");
+    // A receiptId (xs:string, no facet) of exactly 4096 bytes passes, through gSOAP too.
+    const std::string rt = test::validRequest(Operation::kSendRt);
+    const std::string id = "<receiptId>c110729d258c4ab1b765fe902aae41d6";
+    auto decoded =
+        codec.decode("paSendRT", test::replaceOnce(rt, id, "<receiptId>" + std::string(4096, 'r')));
+    REQUIRE(std::holds_alternative<Decoded>(decoded));
+    CHECK(std::get<core::SendRtRequest>(std::get<Decoded>(decoded).request)
+              .receipt.receipt_id.size() == 4096);
+    expect(refuse(codec, "paSendRT",
+                  test::replaceOnce(rt, id, "<receiptId>" + std::string(4097, 'r'))),
+           Operation::kSendRt, FaultCode::kSintassiExtraXsd,
+           "receipt/receiptId: value longer than 4096 bytes");
   }
   SECTION("a base64 value longer than max_binary_length") {
     Limits limits;
