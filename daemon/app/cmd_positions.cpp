@@ -59,35 +59,53 @@ int import(const Args& args, const ops::Config& config, const Directory& directo
   GpdContext context = gpdContextFor(directory, ec);
   context.accept_status = args.has("with-status");
   std::size_t created = 0, updated = 0, unchanged = 0, rejected = 0;
+  // Valid positions are committed in batches: one durable commit per batch, not per position.
+  constexpr std::size_t kBatch = 1000;
+  std::vector<core::DebtPosition> batch;
+  std::vector<std::string> labels;  // where each batched position came from, for its errors
+  auto flush = [&]() -> bool {
+    auto results = store->upsertPositions(batch);
+    for (std::size_t k = 0; k < results.size(); ++k) {
+      if (!results[k]) {
+        ++rejected;
+        std::cerr << labels[k] << ": not stored: " << results[k].error().message << "\n";
+        const auto kind = results[k].error().kind;
+        if (kind == store::ErrorKind::kUnavailable || kind == store::ErrorKind::kFatal) return false;
+        continue;
+      }
+      switch (results[k].value()) {
+        case store::UpsertOutcome::kCreated: ++created; break;
+        case store::UpsertOutcome::kUpdated: ++updated; break;
+        case store::UpsertOutcome::kUnchanged: ++unchanged; break;
+      }
+    }
+    batch.clear();
+    labels.clear();
+    return true;
+  };
   for (std::size_t i = 0; i < doc.size(); ++i) {
-    const std::string where = file + ": [" + std::to_string(i) + "]";
-    std::string iupd;
+    std::string label = file + ": [" + std::to_string(i) + "]";
     if (doc[i].is_object() && doc[i].contains("iupd") && doc[i]["iupd"].is_string()) {
-      iupd = " iupd " + doc[i]["iupd"].get<std::string>();
+      label += " iupd " + doc[i]["iupd"].get<std::string>();
     }
     auto parsed = positionFromGpd(doc[i], context);
     if (auto* errors = std::get_if<std::vector<FieldError>>(&parsed)) {
       ++rejected;
       for (const auto& e : *errors) {
-        std::cerr << where << iupd << ": " << (e.path.empty() ? "" : e.path + ": ") << e.message << "\n";
+        std::cerr << label << ": " << (e.path.empty() ? "" : e.path + ": ") << e.message << "\n";
       }
       continue;
     }
-    auto outcome = store->upsertPosition(std::get<core::DebtPosition>(parsed));
-    if (!outcome) {
-      ++rejected;
-      std::cerr << where << iupd << ": not stored: " << outcome.error().message << "\n";
-      if (outcome.error().kind == store::ErrorKind::kUnavailable || outcome.error().kind == store::ErrorKind::kFatal) {
-        std::cerr << "ponte positions import: stopped: the database is not available\n";
-        return kExitUnavailable;
-      }
-      continue;
+    batch.push_back(std::move(std::get<core::DebtPosition>(parsed)));
+    labels.push_back(std::move(label));
+    if (batch.size() == kBatch && !flush()) {
+      std::cerr << "ponte positions import: stopped: the database is not available\n";
+      return kExitUnavailable;
     }
-    switch (outcome.value()) {
-      case store::UpsertOutcome::kCreated: ++created; break;
-      case store::UpsertOutcome::kUpdated: ++updated; break;
-      case store::UpsertOutcome::kUnchanged: ++unchanged; break;
-    }
+  }
+  if (!batch.empty() && !flush()) {
+    std::cerr << "ponte positions import: stopped: the database is not available\n";
+    return kExitUnavailable;
   }
   std::cout << "imported " << (created + updated + unchanged) << " positions into " << ec << " ("
             << created << " created, " << updated << " updated, " << unchanged << " unchanged), "
