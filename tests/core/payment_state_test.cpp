@@ -46,6 +46,16 @@ TEST_CASE("installments pay the position plan by plan", "[unit]") {
   CHECK(p.options[2].status == OptionStatus::kUnpaid);
 }
 
+TEST_CASE("a plan is complete only when every installment is paid, in any order", "[unit]") {
+  DebtPosition p = plansPosition();
+  CHECK_FALSE(applyPayment(p, 5));  // plan B, its last installment first
+  CHECK(p.status == PositionStatus::kPartiallyPaid);
+  CHECK_FALSE(applyPayment(p, 3));
+  CHECK(p.status == PositionStatus::kPartiallyPaid);
+  CHECK_FALSE(applyPayment(p, 4));
+  CHECK(p.status == PositionStatus::kPaid);
+}
+
 TEST_CASE("installments of different plans do not complete each other", "[unit]") {
   DebtPosition p = plansPosition();
   CHECK_FALSE(applyPayment(p, 1));  // plan A, 1 of 2
