@@ -27,11 +27,14 @@ def nav(segregation, base):
     return body + f"{int(body) % 93:02d}"
 
 
-def transfer(idt, amount, iban, category, remittance, ec=None, postal=None, stamp=None):
+def transfer(idt, amount, iban, category, remittance, ec=None, postal=None, stamp=None,
+             company=None):
     t = {"idTransfer": str(idt), "amount": amount, "remittanceInformation": remittance,
          "category": category}
     if ec:
         t["organizationFiscalCode"] = ec
+    if company:
+        t["companyName"] = company
     if iban:
         t["iban"] = iban
     if postal:
@@ -138,7 +141,8 @@ def build(today):
     val.append(position("VAL-2026-TARI-0007", "RSSMRA80A01H501U", "Mario Rossi", company_v, [
         option(n, 21000, "TARI 2026 con TEFA", today + d(45), [
             transfer(1, 20000, IBAN_VALBRUNA, "9/0101101IM/", "TARI 2026"),
-            transfer(2, 1000, IBAN_PROVINCE, "9/0301109AP/", "TEFA 2026", ec=PROVINCE)])]))
+            transfer(2, 1000, IBAN_PROVINCE, "9/0301109AP/", "TEFA 2026", ec=PROVINCE,
+                     company="Provincia di Valbruna")])]))
     note(VALBRUNA, n, "multi-beneficiary TARI (200.00, Comune) + TEFA (10.00, Provincia)", 21000)
 
     # 8. postal account only

@@ -26,7 +26,7 @@ std::shared_ptr<const Directory> buildDirectory(const ops::Config& config) {
     info.postal_iban = e.postal_iban;
     info.ledger_routes = e.ledger_routes;
     for (const auto& s : e.services) {
-      ServiceInfo svc;
+      ServiceInfo svc{};
       svc.id_servizio = s.id_servizio;
       svc.id_soggetto_servizio = s.id_soggetto_servizio;
       svc.description = s.description;

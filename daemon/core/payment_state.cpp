@@ -44,6 +44,11 @@ bool applyPayment(DebtPosition& position, std::size_t option_index) {
   assert(option_index < position.options.size());
   PaymentOption& option = position.options[option_index];
   if (isPaid(option.status)) return true;
+  // The single payment settles the whole debt: paying it after an installment, or an
+  // installment after it, is money received twice, and the EC must refund one of them.
+  for (const PaymentOption& other : position.options) {
+    if (isPaid(other.status) && other.is_partial_payment != option.is_partial_payment) return true;
+  }
   // A receipt is a fact: it marks the option paid whatever the position's status was (stand-in
   // payments, or a cancellation that raced with the payment), so the status is recomputed from
   // the options alone.

@@ -10,8 +10,9 @@ namespace ponte::core {
 
 // Marks options[option_index] PO_PAID and recomputes the position status: PAID when a plan (the
 // single option, or every installment of one plan) is fully paid, PARTIALLY_PAID when only some
-// installments are. Returns true when the option was already paid before (a double payment);
-// the position is then left unchanged. option_index must be valid.
+// installments are. Returns true for a double payment: the option was already paid, or it is the
+// single payment and an installment is paid (or the reverse), so the debt is paid twice; the
+// position is then left unchanged. option_index must be valid.
 bool applyPayment(DebtPosition& position, std::size_t option_index);
 
 // The status the position's paid options imply: REPORTED when a complete plan is all reported

@@ -22,7 +22,9 @@ Fixture::Fixture() {
   dir = mkdtemp(tmpl);
   config.storage.path = dir + "/ponte.db";
   store::Error error;
-  store = store::openSqliteStore({.path = config.storage.path}, &error);
+  store::SqliteOptions options;
+  options.path = config.storage.path;
+  store = store::openSqliteStore(options, &error);
   if (!store) throw std::runtime_error("store: " + error.message);
   directory = app::buildDirectory(config);
   for (const char* ec : {kValbruna, kMonteverde}) {

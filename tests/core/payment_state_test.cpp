@@ -103,3 +103,28 @@ TEST_CASE("installments without a plan id form one plan", "[unit]") {
   CHECK_FALSE(applyPayment(p, 2));
   CHECK(p.status == PositionStatus::kPaid);
 }
+
+TEST_CASE("the single payment and an installment of the same debt are a double payment", "[unit]") {
+  DebtPosition p;
+  p.status = PositionStatus::kValid;
+  PaymentOption single;
+  single.nav = "single";
+  PaymentOption rata;
+  rata.nav = "rata1";
+  rata.is_partial_payment = true;
+  rata.payment_plan_id = "plan";
+  PaymentOption rata2 = rata;
+  rata2.nav = "rata2";
+  p.options = {single, rata, rata2};
+
+  CHECK_FALSE(applyPayment(p, 1));  // an installment first
+  CHECK(p.status == PositionStatus::kPartiallyPaid);
+  const DebtPosition before = p;
+  CHECK(applyPayment(p, 0));  // then the single payment: the debt is paid twice
+  CHECK(p == before);
+
+  DebtPosition q;
+  q.options = {single, rata, rata2};
+  CHECK_FALSE(applyPayment(q, 0));  // the single payment first
+  CHECK(applyPayment(q, 2));        // then an installment
+}
