@@ -1,0 +1,61 @@
+// An HTTP/1.1 listener, over TLS with client-certificate verification or plain, running its own
+// event-loop threads. It owns sockets, TLS, deadlines, limits and keep-alive; the handler only
+// sees HttpRequest values. Boost stays out of this header (the implementation is one .cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "net/http_exchange.h"
+#include "net/listener_options.h"
+
+namespace ponte::net {
+
+// Counters since start, for metrics. Read without locking: each field is exact, the set is not
+// a snapshot of one instant.
+struct ListenerStats {
+  std::uint64_t connections_accepted = 0;
+  std::uint64_t connections_refused = 0;  // over max_connections
+  std::uint64_t tls_handshakes_failed = 0;  // includes certificates refused by the allow-lists
+  std::uint64_t requests = 0;               // handed to the handler
+  std::uint64_t requests_rejected = 0;      // answered 400/405/413/431 by the listener itself
+  std::uint64_t timeouts = 0;               // connections closed by a deadline
+  std::size_t connections_open = 0;
+};
+
+class HttpsServer {
+ public:
+  // Binds options.address:options.port, loads TLS (when options.tls is set) and starts `threads`
+  // event loops (<= 0: one per hardware core); returns once it accepts connections. Each request
+  // goes to `handler` on the event-loop thread of its connection (see HttpHandler for the reply
+  // contract); requests of one connection are handled one at a time, in order. On failure (bad
+  // options, unreadable or mismatched certificate or key, address in use) returns null and sets
+  // *error to a message naming the cause; nothing is left running.
+  static std::unique_ptr<HttpsServer> start(ListenerOptions options, HttpHandler handler,
+                                            int threads, std::string* error);
+
+  // Stops as stop() does.
+  ~HttpsServer();
+  HttpsServer(const HttpsServer&) = delete;
+  HttpsServer& operator=(const HttpsServer&) = delete;
+
+  // The bound port (the kernel's choice when options.port was 0).
+  std::uint16_t port() const;
+
+  // Graceful stop: stops accepting, closes idle connections, lets requests already being read or
+  // handled finish and be answered (with "Connection: close") for up to options.drain_ms, then
+  // closes whatever is left and joins the threads. Replies arriving after that are dropped.
+  // Idempotent. Blocks the caller; must not be called from a handler or a Reply.
+  void stop();
+
+  ListenerStats stats() const;
+
+ private:
+  struct Impl;
+  explicit HttpsServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ponte::net
