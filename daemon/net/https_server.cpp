@@ -214,8 +214,7 @@ bool isHttpParseError(const error_code& ec) {
 
 template <bool kTls>
 class Session final : public SessionBase {
-  using Stream =
-      std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
   enum class State {
     kHandshake,
@@ -276,9 +275,7 @@ class Session final : public SessionBase {
     }
   }
 
-  std::shared_ptr<Session> self() {
-    return std::static_pointer_cast<Session>(shared_from_this());
-  }
+  std::shared_ptr<Session> self() { return std::static_pointer_cast<Session>(shared_from_this()); }
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
   const ListenerOptions& options() const { return shared_->options; }
   void log(int level, std::string_view event, const std::string& detail) const {
@@ -342,10 +339,9 @@ class Session final : public SessionBase {
     }
     lowest().expires_after(
         milliseconds(first_request_ ? options().read_header_ms : options().idle_ms));
-    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
-                            [self = self()](error_code ec, std::size_t n) {
-                              self->onFirstBytes(ec, n);
-                            });
+    stream_.async_read_some(
+        buffer_.prepare(kFirstReadBytes),
+        [self = self()](error_code ec, std::size_t n) { self->onFirstBytes(ec, n); });
   }
 
   void onFirstBytes(error_code ec, std::size_t n) {

@@ -17,7 +17,7 @@ namespace ponte::net {
 // a snapshot of one instant.
 struct ListenerStats {
   std::uint64_t connections_accepted = 0;
-  std::uint64_t connections_refused = 0;  // over max_connections
+  std::uint64_t connections_refused = 0;    // over max_connections
   std::uint64_t tls_handshakes_failed = 0;  // includes certificates refused by the allow-lists
   std::uint64_t requests = 0;               // handed to the handler
   std::uint64_t requests_rejected = 0;      // answered 400/405/413/431 by the listener itself

@@ -57,9 +57,9 @@ struct ListenerOptions {
   int idle_ms = 60000;         // kept-alive connection waiting for its next request
   int drain_ms = 10000;        // stop(): how long in-flight requests may still take
 
-  std::size_t max_header_bytes = 16384;    // larger request line + headers: 431, closed
-  std::size_t max_body_bytes = 1 << 20;    // larger body: 413, closed
-  std::size_t max_connections = 10000;     // beyond this, new connections are closed at once
+  std::size_t max_header_bytes = 16384;  // larger request line + headers: 431, closed
+  std::size_t max_body_bytes = 1 << 20;  // larger body: 413, closed
+  std::size_t max_connections = 10000;   // beyond this, new connections are closed at once
 
   LogSink log;  // may be empty: then nothing is logged
 };

@@ -94,8 +94,8 @@ void recordRefusal(SSL* ssl, std::string reason, bool by_allow_list) {
 }
 
 int verifyCallback(int preverify_ok, X509_STORE_CTX* store) {
-  auto* ssl = static_cast<SSL*>(
-      X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   if (ssl == nullptr) return preverify_ok;
   X509* cert = X509_STORE_CTX_get_current_cert(store);
   int depth = X509_STORE_CTX_get_error_depth(store);
@@ -109,8 +109,8 @@ int verifyCallback(int preverify_ok, X509_STORE_CTX* store) {
     return 0;
   }
   if (depth != 0 || cert == nullptr) return 1;
-  const auto* policy = static_cast<const AdmissionPolicy*>(
-      SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), policyIndex()));
+  const auto* policy =
+      static_cast<const AdmissionPolicy*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), policyIndex()));
   if (policy == nullptr || policy->admitsAll()) return 1;
   PeerIdentity peer{subjectOf(cert), fingerprintOf(cert), {}};
   if (policy->admits(peer)) return 1;
@@ -174,8 +174,8 @@ SslCtxPtr makeServerTlsContext(const TlsOptions& options, std::string* error) {
   if (!ctx) return fail("cannot create a TLS context: " + opensslErrors());
   SSL_CTX* c = ctx.get();
   SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
-  SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION |
-                             SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(
+      c, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   if (SSL_CTX_set_cipher_list(c, kTls12Ciphers) != 1) {
     return fail("cannot set the TLS 1.2 cipher list: " + opensslErrors());
   }
@@ -201,8 +201,7 @@ SslCtxPtr makeServerTlsContext(const TlsOptions& options, std::string* error) {
 
   if (!options.client_ca_file.empty()) {
     if (SSL_CTX_load_verify_locations(c, options.client_ca_file.c_str(), nullptr) != 1) {
-      return fail("cannot load client CA file " + options.client_ca_file + ": " +
-                  opensslErrors());
+      return fail("cannot load client CA file " + options.client_ca_file + ": " + opensslErrors());
     }
     // Tells clients which issuers we accept; some (Java) pick their certificate by this list.
     STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(options.client_ca_file.c_str());
@@ -252,8 +251,8 @@ PeerIdentity peerIdentityOf(const SSL* ssl) {
 }
 
 bool peerAdmitted(const SSL* ssl, const PeerIdentity& peer) {
-  const auto* policy = static_cast<const AdmissionPolicy*>(
-      SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), policyIndex()));
+  const auto* policy =
+      static_cast<const AdmissionPolicy*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), policyIndex()));
   return policy == nullptr || policy->admits(peer);
 }
 

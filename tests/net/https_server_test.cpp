@@ -83,8 +83,8 @@ TEST_CASE("node client certificate is served, many requests on one kept-alive co
     INFO(error);
     REQUIRE(response);
     CHECK(response->status == 200);
-    CHECK(response->body == "POST /nodo?x=" + std::to_string(i) + "|" + body +
-                                "|CN=pagopa-node-dev");
+    CHECK(response->body ==
+          "POST /nodo?x=" + std::to_string(i) + "|" + body + "|CN=pagopa-node-dev");
     CHECK(response->header("Connection") != "close");
   }
   CHECK(server->stats().connections_accepted == 1);
@@ -247,7 +247,7 @@ TEST_CASE("TLS sessions resume with client certificates and keep the peer identi
   }
 }
 
-TEST_CASE("a reply may come from another thread; pipelined requests are answered in order",
+TEST_CASE("a reply may come from another thread, pipelined requests are answered in order",
           "[e2e]") {
   LogCapture log;
   std::mutex mu;
@@ -297,8 +297,7 @@ TEST_CASE("a reply may come from another thread; pipelined requests are answered
   worker.join();
 }
 
-TEST_CASE("a dropped reply or a throwing handler gets a 500, and the connection goes on",
-          "[e2e]") {
+TEST_CASE("a dropped reply or a throwing handler gets a 500, and the connection goes on", "[e2e]") {
   LogCapture log;
   auto server = startOrFail(tlsListener(log), [](HttpRequest&& request, Reply reply) {
     if (request.target == "/drop") return;  // reply destroyed uncalled
@@ -381,7 +380,8 @@ TEST_CASE("200 concurrent TLS connections are served", "[e2e]") {
     threads.emplace_back([&, t] {
       for (auto& client : clients[t]) {
         auto response = client->request("POST", "/nodo", "hi");
-        if (response && response->status == 200 && response->body == "POST /nodo|hi|CN=pagopa-node-dev") {
+        if (response && response->status == 200 &&
+            response->body == "POST /nodo|hi|CN=pagopa-node-dev") {
           ++served;
         }
       }
@@ -393,7 +393,7 @@ TEST_CASE("200 concurrent TLS connections are served", "[e2e]") {
   CHECK(server->stats().connections_accepted == kThreads * kPerThread);
 }
 
-TEST_CASE("plain HTTP serves GET and POST with keep-alive; HTTP/1.0 closes", "[e2e]") {
+TEST_CASE("plain HTTP serves GET and POST with keep-alive, HTTP/1.0 closes", "[e2e]") {
   LogCapture log;
   auto server = startOrFail(plainListener(log), echoHandler(), 1);
   auto client = TlsClient::connect(plainClient(server->port()));

@@ -167,7 +167,7 @@ TEST_CASE("graceful stop finishes requests in flight and closes idle connections
   CHECK(log.waitFor("net.stopped", "forced_closes=0").event == "net.stopped");
 }
 
-TEST_CASE("stop gives up on a handler that never replies; late replies are harmless", "[e2e]") {
+TEST_CASE("stop gives up on a handler that never replies, late replies are harmless", "[e2e]") {
   LogCapture log;
   HoldingHandler holding;
   auto options = plainListener(log);

@@ -112,8 +112,8 @@ inline HttpHandler echoHandler() {
   return [](HttpRequest&& request, Reply reply) {
     HttpResponse response;
     response.content_type = "text/plain";
-    response.body = request.method + " " + request.target + "|" + request.body + "|" +
-                    request.peer.subject;
+    response.body =
+        request.method + " " + request.target + "|" + request.body + "|" + request.peer.subject;
     reply(std::move(response));
   };
 }

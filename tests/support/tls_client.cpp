@@ -138,8 +138,7 @@ std::unique_ptr<TlsClient> TlsClient::connect(const ClientOptions& options, std:
   }
   if (!options.certificate_file.empty()) {
     if (SSL_CTX_use_certificate_chain_file(ctx, options.certificate_file.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(ctx, options.private_key_file.c_str(), SSL_FILETYPE_PEM) !=
-            1) {
+        SSL_CTX_use_PrivateKey_file(ctx, options.private_key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
       setError(error, "cannot load client certificate " + options.certificate_file + ": " +
                           opensslErrors());
       return nullptr;
@@ -253,9 +252,12 @@ TlsClient::Fill TlsClient::fill(int timeout_ms, std::string* error) {
       } else if (err != SSL_ERROR_WANT_READ) {
         // Clean close_notify, a bare end of stream, a reset or a fatal alert: the server is gone.
         std::string detail = opensslErrors();
+        // Answer a close_notify with ours, as browsers and HTTP libraries do; a server waiting
+        // for it can then close at once.
+        if (err == SSL_ERROR_ZERO_RETURN) SSL_shutdown(ssl_);
         setError(error, err == SSL_ERROR_ZERO_RETURN ? "closed by the server (close_notify)"
-                        : detail.empty()              ? "closed by the server"
-                                                      : "closed: " + detail);
+                        : detail.empty()             ? "closed by the server"
+                                                     : "closed: " + detail);
         closed_ = true;
         return Fill::kClosed;
       }
@@ -266,8 +268,8 @@ TlsClient::Fill TlsClient::fill(int timeout_ms, std::string* error) {
         return Fill::kData;
       }
       if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-        setError(error, n == 0 ? "closed by the server" : std::string("closed: ") +
-                                                              std::strerror(errno));
+        setError(error,
+                 n == 0 ? "closed by the server" : std::string("closed: ") + std::strerror(errno));
         closed_ = true;
         return Fill::kClosed;
       }
@@ -368,8 +370,7 @@ std::optional<ClientResponse> TlsClient::readResponse(std::string* error, bool s
 
 std::optional<ClientResponse> TlsClient::request(std::string_view method, std::string_view target,
                                                  std::string_view body,
-                                                 const ClientHeaders& headers,
-                                                 std::string* error) {
+                                                 const ClientHeaders& headers, std::string* error) {
   std::string out;
   out.reserve(256 + body.size());
   out.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: ");
@@ -420,7 +421,8 @@ const std::string& testCertificatesDir() {
   static std::once_flag once;
   std::call_once(once, [] {
     if (const char* env = std::getenv("PONTE_TEST_CERTS_DIR");
-        env != nullptr && std::filesystem::exists(std::filesystem::path(env) / "other-client.key")) {
+        env != nullptr &&
+        std::filesystem::exists(std::filesystem::path(env) / "other-client.key")) {
       dir = env;
       return;
     }
