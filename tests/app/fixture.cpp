@@ -10,6 +10,7 @@
 
 #include "app/directory_builder.h"
 #include "app/gpd_json.h"
+#include "faulty_vfs.h"
 #include "store/sqlite_store.h"
 
 namespace ponte::testing {
@@ -24,6 +25,9 @@ Fixture::Fixture() {
   store::Error error;
   store::SqliteOptions options;
   options.path = config.storage.path;
+  // Through the fault-injecting VFS, so a test can make the disk fail (it passes all through
+  // until armed).
+  options.vfs = store::testing::FaultyVfs::name();
   store = store::openSqliteStore(options, &error);
   if (!store) throw std::runtime_error("store: " + error.message);
   directory = app::buildDirectory(config);

@@ -1,7 +1,8 @@
 // The wire end to end, in memory: every tests/golden/<operation>/<case>.request.xml goes through
 // the node endpoint (codec, operations, SQLite store with the demo positions, fake clock) and
 // its response must equal <case>.response.xml byte for byte and validate against our XSD and
-// the official pagoPA schemas. A <case>.setup.xml, when present, is sent first.
+// the official pagoPA schemas. A <case>.setup.xml, when present, is sent first. In the
+// fault-system-error cases the disk fails every fsync, as a dying disk would.
 // PONTE_UPDATE_GOLDEN=1 writes the response files instead of comparing (review the diff).
 #include <catch2/catch.hpp>
 
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "app/node_service.h"
+#include "faulty_vfs.h"
 #include "fixture.h"
 #include "schema_check.h"
 
@@ -47,6 +49,7 @@ const std::map<std::string, std::string> kExpectedFaults = {
     {"semantica-unknown-service", "PAA_SEMANTICA"},
     {"semantica-amount-out-of-range", "PAA_SEMANTICA"},
     {"receipt-duplicata", "PAA_RECEIPT_DUPLICATA"},
+    {"system-error", "PAA_SYSTEM_ERROR"},
 };
 
 std::string faultCodeIn(const std::string& response) {
@@ -105,7 +108,10 @@ TEST_CASE("golden requests get their golden responses, valid against both schema
       GoldenWorld world;
       const fs::path setup = dir.path() / (kase + ".setup.xml");
       if (fs::exists(setup)) REQUIRE(world.post(action, read(setup)).status == 200);
+      const bool failing_disk = kase == "fault-system-error";
+      store::testing::FaultyVfs::failSyncs(failing_disk);
       const net::HttpResponse response = world.post(action, read(file.path()));
+      store::testing::FaultyVfs::failSyncs(false);
       CHECK(response.status == 200);
       CHECK(response.content_type == "text/xml; charset=utf-8");
       soap::test::requireValidResponse(response.body);
