@@ -10,6 +10,7 @@
 
 #include "core/amount_schedule.h"
 #include "core/notice_number.h"
+#include "core/utf8.h"
 
 namespace ponte::app {
 namespace {
@@ -39,7 +40,7 @@ class Reader {
       return {};
     }
     std::string value = it->get<std::string>();
-    const std::size_t length = utf8Length(value);
+    const std::size_t length = core::utf8CountChars(value);
     if (length < min || length > max) {
       fail(path, "must be " + std::to_string(min) + " to " + std::to_string(max) + " characters long");
     }
@@ -120,11 +121,6 @@ class Reader {
   }
 
  private:
-  static std::size_t utf8Length(const std::string& s) {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-  }
-
   std::vector<FieldError>& errors_;
 };
 

@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 
+#include "core/utf8.h"
+
 namespace ponte::soap {
 namespace {
 
@@ -104,14 +106,7 @@ bool walkBase64(std::string_view text, Emit&& emit) {
 
 }  // namespace
 
-std::size_t utf8Length(std::string_view text) {
-  std::size_t n = 0;
-  for (const char c : text) {
-    // Every character has exactly one byte that is not a continuation byte (10xxxxxx).
-    if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++n;
-  }
-  return n;
-}
+std::size_t utf8Length(std::string_view text) { return core::utf8CountChars(text); }
 
 std::optional<TextProblem> findTextProblem(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
@@ -124,26 +119,8 @@ std::optional<TextProblem> findTextProblem(std::string_view text) {
       ++i;
       continue;
     }
-    // Ranges of the second byte that exclude overlong forms, surrogates and > U+10FFFF.
-    unsigned char lo = 0x80, hi = 0xbf;
-    std::size_t len = 0;
-    if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      if (c == 0xe0) lo = 0xa0;
-      if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      if (c == 0xf0) lo = 0x90;
-      if (c == 0xf4) hi = 0x8f;
-    } else {
-      return TextProblem{i, true};
-    }
-    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return TextProblem{i, true};
-    for (std::size_t k = 2; k < len; ++k) {
-      if ((p[i + k] & 0xc0) != 0x80) return TextProblem{i, true};
-    }
+    const std::size_t len = core::utf8SequenceBytes(text, i);
+    if (len == 0) return TextProblem{i, true};
     // U+FFFE and U+FFFF are not XML characters.
     if (c == 0xef && p[i + 1] == 0xbf && (p[i + 2] == 0xbe || p[i + 2] == 0xbf)) {
       return TextProblem{i, false};

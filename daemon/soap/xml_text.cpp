@@ -2,35 +2,9 @@
 // without markup characters) is copied in runs; only the exceptions are handled one by one.
 #include "soap/xml_text.h"
 
+#include "core/utf8.h"
+
 namespace ponte::soap {
-namespace {
-
-// Length of the valid UTF-8 sequence starting at p[0] (which is >= 0x80), 0 when invalid.
-std::size_t sequenceLength(const unsigned char* p, std::size_t available) {
-  const unsigned char c = p[0];
-  unsigned char lo = 0x80, hi = 0xbf;
-  std::size_t len = 0;
-  if (c >= 0xc2 && c <= 0xdf) {
-    len = 2;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    len = 3;
-    if (c == 0xe0) lo = 0xa0;
-    if (c == 0xed) hi = 0x9f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    len = 4;
-    if (c == 0xf0) lo = 0x90;
-    if (c == 0xf4) hi = 0x8f;
-  } else {
-    return 0;
-  }
-  if (len > available || p[1] < lo || p[1] > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k) {
-    if ((p[k] & 0xc0) != 0x80) return 0;
-  }
-  return len;
-}
-
-}  // namespace
 
 void appendXmlText(std::string& out, std::string_view text, std::size_t max_chars) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
@@ -49,7 +23,7 @@ void appendXmlText(std::string& out, std::string_view text, std::size_t max_char
       continue;
     }
     if (c >= 0x80) {
-      const std::size_t len = sequenceLength(p + i, n - i);
+      const std::size_t len = core::utf8SequenceBytes(text, i);
       if (len == 0) {
         flush(i);
         out += "\xEF\xBF\xBD";

@@ -1,13 +1,14 @@
 // UTF-8 scanning per RFC 3629 (the strict form: no overlongs, no surrogates).
-#include "ops/utf8.h"
+#include "core/utf8.h"
 
-namespace ponte::ops {
+namespace ponte::core {
 namespace {
 
 bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-// Bytes of a well-formed sequence at pos, or 0 when the bytes there are not one.
-std::size_t wellFormedBytes(std::string_view text, std::size_t pos) {
+}  // namespace
+
+std::size_t utf8SequenceBytes(std::string_view text, std::size_t pos) {
   const auto at = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
   const std::size_t left = text.size() - pos;
   const unsigned char c = at(0);
@@ -35,21 +36,28 @@ std::size_t wellFormedBytes(std::string_view text, std::size_t pos) {
   return n;
 }
 
-}  // namespace
+std::size_t utf8CountChars(std::string_view text) {
+  std::size_t n = 0;
+  for (const char c : text) {
+    // Every character has exactly one byte that is not a continuation byte (10xxxxxx).
+    if (!isContinuation(static_cast<unsigned char>(c))) ++n;
+  }
+  return n;
+}
 
 std::size_t utf8CharBytes(std::string_view text, std::size_t pos) {
-  const std::size_t n = wellFormedBytes(text, pos);
+  const std::size_t n = utf8SequenceBytes(text, pos);
   return n == 0 ? 1 : n;
 }
 
 std::optional<std::size_t> utf8Length(std::string_view text) {
   std::size_t count = 0;
   for (std::size_t pos = 0; pos < text.size(); ++count) {
-    const std::size_t n = wellFormedBytes(text, pos);
+    const std::size_t n = utf8SequenceBytes(text, pos);
     if (n == 0) return std::nullopt;
     pos += n;
   }
   return count;
 }
 
-}  // namespace ponte::ops
+}  // namespace ponte::core
