@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "app/admin_service.h"
 #include "app/cli.h"
 #include "app/clock.h"
 #include "app/directory_builder.h"
@@ -13,6 +14,8 @@
 #include "net/https_server.h"
 #include "ops/check.h"
 #include "ops/log.h"
+#include "ops/metrics.h"
+#include "ops/sd_notify.h"
 
 namespace ponte::app {
 namespace {
@@ -20,8 +23,10 @@ namespace {
 constexpr const char* kUsage = R"(Usage: ponte serve [-c FILE]
 
 Runs ponte in the foreground: the node's SOAP listener over mutual TLS, on the address, port and
-path of node_listener in the configuration. Logs go to stderr, one line per event, with journald
-priority prefixes. SIGTERM or SIGINT stops it gracefully (requests in flight are answered, every
+path of node_listener in the configuration, and the admin listener (/healthz, /readyz, /metrics)
+on admin_listener. Logs go to stderr, one line per event, with journald priority prefixes.
+Under systemd (Type=notify) it sends READY=1 once listening, STATUS lines, RELOADING=1 and
+STOPPING=1, and WATCHDOG=1 when the unit has WatchdogSec. SIGTERM or SIGINT stops it gracefully (requests in flight are answered, every
 receipt answered OK is already committed). SIGHUP re-reads the configuration and applies the
 broker, stations and creditor institutions; a configuration with errors is refused and the
 running one stays.
@@ -66,18 +71,53 @@ soap::Limits codecLimits(const ops::Config& config) {
   return limits;
 }
 
+// Plain HTTP on the admin address, for operators and monitoring.
+net::ListenerOptions adminOptions(const ops::Config& config, ops::Logger& log) {
+  net::ListenerOptions o = listenerOptions(config, log);
+  o.address = config.admin_listener.address;
+  o.port = config.admin_listener.port;
+  o.tls.reset();
+  return o;
+}
+
+// Mirrors the node listener's own counters into the metrics at each scrape.
+void collectListenerStats(ops::Metrics& metrics, const net::HttpsServer& server) {
+  metrics.declare("ponte_node_connections_open", ops::Metrics::Type::kGauge,
+                  "Connections of the node listener open now.");
+  metrics.declare("ponte_node_connections_total", ops::Metrics::Type::kCounter,
+                  "Connections the node listener accepted.");
+  metrics.declare(
+      "ponte_node_tls_handshake_failures_total", ops::Metrics::Type::kCounter,
+      "TLS handshakes of the node listener that failed (no or refused client certificate, "
+      "bad records, deadline).");
+  metrics.declare("ponte_node_timeouts_total", ops::Metrics::Type::kCounter,
+                  "Node listener connections closed by a deadline.");
+  metrics.addCollector([&server](ops::Metrics& m) {
+    const net::ListenerStats s = server.stats();
+    m.set("ponte_node_connections_open", {}, static_cast<double>(s.connections_open));
+    m.set("ponte_node_connections_total", {}, static_cast<double>(s.connections_accepted));
+    m.set("ponte_node_tls_handshake_failures_total", {},
+          static_cast<double>(s.tls_handshakes_failed));
+    m.set("ponte_node_timeouts_total", {}, static_cast<double>(s.timeouts));
+  });
+}
+
 // Applies a re-read configuration's directory; everything else needs a restart for now.
 void reload(const std::string& path, NodeOperations& operations, ops::Logger& log) {
   ops::ConfigResult result = ops::parseConfig(path);
   if (!result.ok()) {
     for (const auto& e : result.errors) log.error("config.reload_refused", {{"error", e.text()}});
-    log.error("config.reload_refused", {{"file", path}, {"action", "fix the file and send SIGHUP again; the running configuration is kept"}});
+    log.error(
+        "config.reload_refused",
+        {{"file", path},
+         {"action", "fix the file and send SIGHUP again; the running configuration is kept"}});
     return;
   }
   operations.setDirectory(buildDirectory(*result.config));
-  log.info("config.reloaded", {{"file", path},
-                               {"creditor_institutions", result.config->creditor_institutions.size()},
-                               {"note", "listener, TLS and storage changes take effect at the next restart"}});
+  log.info("config.reloaded",
+           {{"file", path},
+            {"creditor_institutions", result.config->creditor_institutions.size()},
+            {"note", "listener, TLS and storage changes take effect at the next restart"}});
 }
 
 }  // namespace
@@ -85,7 +125,8 @@ void reload(const std::string& path, NodeOperations& operations, ops::Logger& lo
 int cmdServe(const std::vector<std::string>& argv) {
   Args args(argv, {"config"}, {});
   if (!args.error().empty() || !args.positional().empty()) {
-    std::cerr << "ponte serve: " << (args.error().empty() ? "unexpected argument" : args.error()) << "\n\n"
+    std::cerr << "ponte serve: " << (args.error().empty() ? "unexpected argument" : args.error())
+              << "\n\n"
               << kUsage;
     return kExitUsage;
   }
@@ -117,37 +158,85 @@ int cmdServe(const std::vector<std::string>& argv) {
 
   auto store = openStore(*config);
   if (!store) {
-    log.error("store.unavailable", {{"path", config->storage.path}, {"action", "check the path and its permissions, then start again"}});
+    log.error("store.unavailable",
+              {{"path", config->storage.path},
+               {"action", "check the path and its permissions, then start again"}});
     return kExitUnavailable;
   }
+  const ops::SystemdNotifier systemd = ops::SystemdNotifier::fromEnvironment();
   SystemClock clock;
+  ops::Metrics metrics;
   NodeOperations operations(buildDirectory(*config), *store, clock);
-  NodeService service(operations, {config->node_listener.soap_path, codecLimits(*config)}, log);
+  NodeService service(operations, {config->node_listener.soap_path, codecLimits(*config)}, log,
+                      &metrics);
 
   std::string error;
   auto server = net::HttpsServer::start(
       listenerOptions(*config, log),
-      [&service](net::HttpRequest&& request, net::Reply reply) { service.handle(std::move(request), std::move(reply)); },
+      [&service](net::HttpRequest&& request, net::Reply reply) {
+        service.handle(std::move(request), std::move(reply));
+      },
       config->node_listener.threads, &error);
   if (!server) {
     log.error("node_listener.failed", {{"detail", error}});
     return kExitConfig;
   }
-  log.info("ponte.ready", {{"node_listener", config->node_listener.address + ":" + std::to_string(server->port())},
-                           {"soap_path", config->node_listener.soap_path},
-                           {"creditor_institutions", config->creditor_institutions.size()},
-                           {"database", config->storage.path}});
+  collectListenerStats(metrics, *server);
+  AdminService admin(*store, metrics);
+  std::unique_ptr<net::HttpsServer> admin_server;
+  std::string admin_address = "off";
+  if (config->admin_listener.enabled) {
+    admin_server = net::HttpsServer::start(
+        adminOptions(*config, log),
+        [&admin](net::HttpRequest&& request, net::Reply reply) {
+          admin.handle(std::move(request), std::move(reply));
+        },
+        1, &error);
+    if (!admin_server) {
+      log.error("admin_listener.failed", {{"detail", error}});
+      server->stop();
+      return kExitConfig;
+    }
+    admin_address = config->admin_listener.address + ":" + std::to_string(admin_server->port());
+  }
+  const std::string status = "serving " + std::to_string(config->creditor_institutions.size()) +
+                             " creditor institutions on " + config->node_listener.address + ":" +
+                             std::to_string(server->port());
+  systemd.notify("READY=1\nSTATUS=" + status);
+  log.info("ponte.ready",
+           {{"node_listener", config->node_listener.address + ":" + std::to_string(server->port())},
+            {"soap_path", config->node_listener.soap_path},
+            {"admin_listener", admin_address},
+            {"creditor_institutions", config->creditor_institutions.size()},
+            {"database", config->storage.path}});
 
+  // The main thread waits for signals, waking up in time for the watchdog when there is one.
+  const auto watchdog = systemd.watchdogInterval();
   for (;;) {
     int sig = 0;
-    if (sigwait(&signals, &sig) != 0) continue;
+    if (watchdog) {
+      timespec wait{};
+      wait.tv_sec = static_cast<time_t>(watchdog->count() / 1'000'000);
+      wait.tv_nsec = static_cast<long>(watchdog->count() % 1'000'000) * 1000;
+      sig = sigtimedwait(&signals, nullptr, &wait);
+      if (sig < 0) {
+        systemd.notify("WATCHDOG=1");
+        continue;
+      }
+    } else if (sigwait(&signals, &sig) != 0) {
+      continue;
+    }
     if (sig == SIGHUP) {
+      systemd.notify(ops::SystemdNotifier::reloadingMessage());
       reload(path, operations, log);
+      systemd.notify("READY=1\nSTATUS=" + status);
       continue;
     }
     log.info("ponte.stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     break;
   }
+  systemd.notify("STOPPING=1\nSTATUS=stopping: finishing requests in flight");
+  if (admin_server) admin_server->stop();
   server->stop();
   store.reset();  // drains the writer: every accepted receipt is committed and answered
   log.info("ponte.stopped");

@@ -34,8 +34,17 @@ std::string_view outcomeOf(const core::NodeAnswer& answer) {
 
 }  // namespace
 
-NodeService::NodeService(NodeOperations& operations, NodeServiceOptions options, ops::Logger& log)
-    : operations_(operations), options_(std::move(options)), log_(log) {}
+NodeService::NodeService(NodeOperations& operations, NodeServiceOptions options, ops::Logger& log,
+                         ops::Metrics* metrics)
+    : operations_(operations), options_(std::move(options)), log_(log), metrics_(metrics) {
+  if (metrics_) {
+    metrics_->declare(
+        "ponte_node_requests_total", ops::Metrics::Type::kCounter,
+        "Requests of the pagoPA node by operation, EC and outcome (OK or the PAA_* fault).");
+    metrics_->declare("ponte_node_request_duration_seconds", ops::Metrics::Type::kHistogram,
+                      "Time from a decoded request to its answer, by operation.");
+  }
+}
 
 soap::Codec& NodeService::codec() {
   // One codec per thread: gSOAP contexts are not thread-safe, and a per-thread one needs no lock.
@@ -51,12 +60,24 @@ soap::Codec& NodeService::codec() {
   return *slot.codec;
 }
 
-void NodeService::answer(const net::Reply& reply, core::Operation op, const core::NodeAnswer& answer,
-                         const std::string& fault_id, const std::string& ec,
-                         const std::string& notice, std::int64_t started_ns) {
+void NodeService::answer(const net::Reply& reply, core::Operation op,
+                         const core::NodeAnswer& answer, const std::string& fault_id,
+                         const std::string& ec, const std::string& notice,
+                         std::int64_t started_ns) {
   std::string body = codec().encode(op, answer, fault_id);
+  const std::int64_t elapsed_ns = steadyNs() - started_ns;
+  if (metrics_) {
+    const std::string_view name = core::operationName(op);
+    // Only served ECs become label values: a caller cannot grow the series with made-up idPAs.
+    const std::string_view ec_label =
+        operations_.directory()->ec(ec) ? std::string_view(ec) : "other";
+    metrics_->add("ponte_node_requests_total",
+                  {{"op", name}, {"ec", ec_label}, {"outcome", outcomeOf(answer)}});
+    metrics_->observe("ponte_node_request_duration_seconds", {{"op", name}},
+                      static_cast<double>(elapsed_ns) / 1e9);
+  }
   if (log_.enabled(ops::LogLevel::kInfo)) {
-    const double ms = static_cast<double>((steadyNs() - started_ns) / 1000) / 1000.0;
+    const double ms = static_cast<double>(elapsed_ns / 1000) / 1000.0;
     log_.info("node.request", {{"op", core::operationName(op)},
                                {"ec", ec},
                                {"notice", notice},
@@ -68,7 +89,8 @@ void NodeService::answer(const net::Reply& reply, core::Operation op, const core
 
 void NodeService::handle(net::HttpRequest&& request, net::Reply reply) {
   const std::int64_t started = steadyNs();
-  const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+  const std::string_view path =
+      std::string_view(request.target).substr(0, request.target.find('?'));
   if (path != options_.soap_path) {
     net::HttpResponse r;
     r.status = 404;
@@ -91,17 +113,26 @@ void NodeService::handle(net::HttpRequest&& request, net::Reply reply) {
                                       {"soap_action", request.header("SOAPAction")},
                                       {"reason", failure->log_detail}});
     if (!failure->op) {
-      return reply(xmlResponse(500, soap::Codec::encodeSoapFault("soap:Client", failure->fault.description)));
+      return reply(xmlResponse(
+          500, soap::Codec::encodeSoapFault("soap:Client", failure->fault.description)));
     }
     const std::string broker = operations_.directory()->broker_id;
     core::NodeAnswer answer;
     switch (*failure->op) {
-      case core::Operation::kVerify: answer = core::Answer<core::VerifyResult>(failure->fault); break;
+      case core::Operation::kVerify:
+        answer = core::Answer<core::VerifyResult>(failure->fault);
+        break;
       case core::Operation::kGetPayment:
-      case core::Operation::kGetPaymentV2: answer = core::Answer<core::PaymentData>(failure->fault); break;
+      case core::Operation::kGetPaymentV2:
+        answer = core::Answer<core::PaymentData>(failure->fault);
+        break;
       case core::Operation::kSendRt:
-      case core::Operation::kSendRtV2: answer = core::Answer<core::SendRtResult>(failure->fault); break;
-      case core::Operation::kDemand: answer = core::Answer<core::DemandResult>(failure->fault); break;
+      case core::Operation::kSendRtV2:
+        answer = core::Answer<core::SendRtResult>(failure->fault);
+        break;
+      case core::Operation::kDemand:
+        answer = core::Answer<core::DemandResult>(failure->fault);
+        break;
     }
     return this->answer(reply, *failure->op, answer, broker, "-", "-", started);
   }
@@ -122,21 +153,23 @@ void NodeService::handle(net::HttpRequest&& request, net::Reply reply) {
     std::string fault_id = operations_.faultId(send->caller);
     std::string ec = send->caller.id_pa;
     std::string notice = send->receipt.notice_number;
-    operations_.sendRt(*send, std::move(request.body),
-                       [this, reply, op, fault_id, ec, notice, started](core::Answer<core::SendRtResult> result) {
-                         answer(reply, op, result, fault_id, ec, notice, started);
-                       });
+    operations_.sendRt(
+        *send, std::move(request.body),
+        [this, reply, op, fault_id, ec, notice, started](core::Answer<core::SendRtResult> result) {
+          answer(reply, op, result, fault_id, ec, notice, started);
+        });
     return;
   }
   if (auto* demand = std::get_if<core::DemandRequest>(&d.request)) {
     std::string fault_id = operations_.faultId(demand->caller);
     std::string ec = demand->caller.id_pa;
-    operations_.demand(*demand, [this, reply, op, fault_id, ec, started](core::Answer<core::DemandResult> result) {
-      const std::string notice = std::holds_alternative<core::DemandResult>(result)
-                                     ? std::get<core::DemandResult>(result).qr.notice_number
-                                     : std::string("-");
-      answer(reply, op, result, fault_id, ec, notice, started);
-    });
+    operations_.demand(
+        *demand, [this, reply, op, fault_id, ec, started](core::Answer<core::DemandResult> result) {
+          const std::string notice = std::holds_alternative<core::DemandResult>(result)
+                                         ? std::get<core::DemandResult>(result).qr.notice_number
+                                         : std::string("-");
+          answer(reply, op, result, fault_id, ec, notice, started);
+        });
   }
 }
 

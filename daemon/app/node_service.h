@@ -9,6 +9,7 @@
 #include "app/node_operations.h"
 #include "net/http_exchange.h"
 #include "ops/log.h"
+#include "ops/metrics.h"
 #include "soap/codec.h"
 
 namespace ponte::app {
@@ -20,8 +21,11 @@ struct NodeServiceOptions {
 
 class NodeService {
  public:
-  // operations and log must outlive this object.
-  NodeService(NodeOperations& operations, NodeServiceOptions options, ops::Logger& log);
+  // operations, log and metrics (when given) must outlive this object. With metrics, every
+  // request counts in ponte_node_requests_total{op,ec,outcome} and its latency in
+  // ponte_node_request_duration_seconds{op}.
+  NodeService(NodeOperations& operations, NodeServiceOptions options, ops::Logger& log,
+              ops::Metrics* metrics = nullptr);
 
   // The net::HttpHandler of the node listener.
   void handle(net::HttpRequest&& request, net::Reply reply);
@@ -35,6 +39,7 @@ class NodeService {
   NodeOperations& operations_;
   NodeServiceOptions options_;
   ops::Logger& log_;
+  ops::Metrics* metrics_;
 };
 
 }  // namespace ponte::app

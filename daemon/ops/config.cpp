@@ -338,8 +338,8 @@ class Parser {
       fail(markLine(docs[1], 0), "", "more than one YAML document ('---'): keep one");
     }
     auto top = map(docs[0], 1, "",
-                   {"broker", "stations", "creditor_institutions", "node_listener", "storage",
-                    "logging", "time_zone"});
+                   {"broker", "stations", "creditor_institutions", "node_listener",
+                    "admin_listener", "storage", "logging", "time_zone"});
     if (!top) return;
     // Sections are read in this order, whatever their order in the file, so that creditor
     // institutions can be checked against the stations already read.
@@ -347,6 +347,7 @@ class Parser {
     readStations(*top);
     readCreditorInstitutions(*top);
     readNodeListener(*top);
+    readAdminListener(*top);
     readStorage(*top);
     readLogging(*top);
     if (const Entry* e = top->find("time_zone")) {
@@ -747,19 +748,7 @@ class Parser {
                  {"address", "port", "soap_path", "threads", "tls", "timeouts_ms", "limits"});
     if (!m) return;
     NodeListenerConfig& nl = config_.node_listener;
-    if (const Entry* a = m->find("address")) {
-      if (auto v = scalar(*a)) {
-        unsigned char buf[16];
-        if (inet_pton(AF_INET, v->c_str(), buf) == 1 || inet_pton(AF_INET6, v->c_str(), buf) == 1) {
-          nl.address = *v;
-        } else {
-          fail(*a, "must be an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::");
-        }
-      }
-    }
-    if (const Entry* p = m->find("port")) {
-      if (auto v = integer(*p, 0, 65535)) nl.port = std::uint16_t(*v);
-    }
+    readAddressAndPort(*m, nl.address, nl.port);
     if (const Entry* p = m->find("soap_path")) {
       if (auto v = scalar(*p)) {
         const bool ok = !v->empty() && v->front() == '/' &&
@@ -830,6 +819,35 @@ class Parser {
     if (const Entry* p = need(*m, "path")) {
       if (auto v = path(*p)) config_.storage.path = *v;
     }
+  }
+
+  // The address and port keys every listener has.
+  void readAddressAndPort(const MapView& m, std::string& address, std::uint16_t& port) {
+    if (const Entry* a = m.find("address")) {
+      if (auto v = scalar(*a)) {
+        unsigned char buf[16];
+        if (inet_pton(AF_INET, v->c_str(), buf) == 1 || inet_pton(AF_INET6, v->c_str(), buf) == 1) {
+          address = *v;
+        } else {
+          fail(*a, "must be an IPv4 or IPv6 address such as 127.0.0.1, 0.0.0.0 or ::");
+        }
+      }
+    }
+    if (const Entry* p = m.find("port")) {
+      if (auto v = integer(*p, 0, 65535)) port = std::uint16_t(*v);
+    }
+  }
+
+  void readAdminListener(const MapView& top) {
+    const Entry* e = top.find("admin_listener");
+    if (!e) return;
+    auto m = map(e->value, e->line(), e->path, {"enabled", "address", "port"});
+    if (!m) return;
+    AdminListenerConfig& al = config_.admin_listener;
+    if (const Entry* b = m->find("enabled")) {
+      if (auto v = boolean(*b)) al.enabled = *v;
+    }
+    readAddressAndPort(*m, al.address, al.port);
   }
 
   void readLogging(const MapView& top) {

@@ -115,6 +115,14 @@ struct NodeListenerConfig {
   LimitsConfig limits;
 };
 
+// The operators' HTTP listener: /healthz, /readyz and /metrics (Prometheus text). Plain HTTP,
+// so keep it on loopback or behind a firewall.
+struct AdminListenerConfig {
+  bool enabled = true;
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 9464;  // 0: any free port (tests)
+};
+
 enum class StorageEngine { kSqlite };
 
 struct StorageConfig {
@@ -134,6 +142,7 @@ struct Config {
   std::vector<StationConfig> stations;
   std::vector<CreditorInstitutionConfig> creditor_institutions;
   NodeListenerConfig node_listener;
+  AdminListenerConfig admin_listener;
   StorageConfig storage;
   LoggingConfig logging;
   std::string time_zone = "Europe/Rome";  // IANA zone in which "today" is counted

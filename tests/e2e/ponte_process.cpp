@@ -67,6 +67,7 @@ PonteProcess::PonteProcess() {
     config.replace(at, from.size(), to);
   };
   replace("port: 8443", "port: 0");
+  replace("port: 9464", "port: 0");
   replace("\"../certs/dev/server.crt\"", "\"" + certs + "/server.crt\"");
   replace("\"../certs/dev/server.key\"", "\"" + certs + "/server.key\"");
   replace("\"../certs/dev/ca.crt\"", "\"" + certs + "/ca.crt\"");
@@ -76,13 +77,16 @@ PonteProcess::PonteProcess() {
   std::ofstream(dir_ + "/ponte.yaml") << config;
 
   std::string out;
-  if (runCapture({"/usr/bin/python3", std::string(PONTE_SOURCE_DIR) + "/config/make-demo-positions.py",
-                  dir_ + "/positions", "--today", "2026-11-22"},
-                 &out) != 0) {
+  if (runCapture(
+          {"/usr/bin/python3", std::string(PONTE_SOURCE_DIR) + "/config/make-demo-positions.py",
+           dir_ + "/positions", "--today", "2026-11-22"},
+          &out) != 0) {
     throw std::runtime_error("make-demo-positions.py failed: " + out);
   }
   for (const char* ec : {"80015010723", "83000390019"}) {
-    if (runCli({"positions", "import", "--ec", ec, "--with-status", dir_ + "/positions/" + ec + ".json"}, &out) != 0) {
+    if (runCli({"positions", "import", "--ec", ec, "--with-status",
+                dir_ + "/positions/" + ec + ".json"},
+               &out) != 0) {
       throw std::runtime_error("positions import failed: " + out);
     }
   }
@@ -111,7 +115,9 @@ void PonteProcess::start() {
     dup2(pipefd[1], 2);
     close(pipefd[0]);
     close(pipefd[1]);
-    execl(PONTE_BINARY, PONTE_BINARY, "serve", "--config", config.c_str(), static_cast<char*>(nullptr));
+    for (const auto& variable : environment) putenv(const_cast<char*>(variable.c_str()));
+    execl(PONTE_BINARY, PONTE_BINARY, "serve", "--config", config.c_str(),
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   close(pipefd[1]);
@@ -121,7 +127,8 @@ void PonteProcess::start() {
   std::string pending;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (port_ == 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     pollfd p{log_fd_, POLLIN, 0};
     if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) {
       throw std::runtime_error("ponte did not become ready: " + pending);
@@ -136,7 +143,12 @@ void PonteProcess::start() {
       pending.erase(0, eol + 1);
       if (line.find("ponte.ready") != std::string::npos) {
         const auto at = line.find("node_listener=127.0.0.1:");
-        if (at != std::string::npos) port_ = static_cast<std::uint16_t>(std::stoi(line.substr(at + 24)));
+        if (at != std::string::npos)
+          port_ = static_cast<std::uint16_t>(std::stoi(line.substr(at + 24)));
+        const auto admin = line.find("admin_listener=127.0.0.1:");
+        if (admin != std::string::npos) {
+          admin_port_ = static_cast<std::uint16_t>(std::stoi(line.substr(admin + 25)));
+        }
       }
       std::lock_guard lock(mutex_);
       lines_.push_back(std::move(line));
@@ -164,6 +176,7 @@ int PonteProcess::stop(int sig) {
   waitpid(pid_, &status, 0);
   pid_ = -1;
   port_ = 0;
+  admin_port_ = 0;
   if (reader_.joinable()) reader_.join();
   if (log_fd_ >= 0) close(log_fd_);
   log_fd_ = -1;
@@ -191,8 +204,9 @@ std::string goldenRequest(const std::string& op, const std::string& kase) {
 
 std::optional<test::ClientResponse> postSoap(test::TlsClient& client, const std::string& action,
                                              const std::string& body) {
-  return client.request("POST", "/nodo", body,
-                        {{"Content-Type", "text/xml; charset=utf-8"}, {"SOAPAction", "\"" + action + "\""}});
+  return client.request(
+      "POST", "/nodo", body,
+      {{"Content-Type", "text/xml; charset=utf-8"}, {"SOAPAction", "\"" + action + "\""}});
 }
 
 }  // namespace ponte::e2e

@@ -27,7 +27,11 @@ class PonteProcess {
   // Sends sig and waits for the exit; returns the exit status (or 128+signal).
   int stop(int sig);
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   std::uint16_t port() const { return port_; }
+  std::uint16_t adminPort() const { return admin_port_; }
+  // Environment variables ("NAME=value") set for the daemon at the next start().
+  std::vector<std::string> environment;
   const std::string& dir() const { return dir_; }
   std::string database() const { return dir_ + "/ponte.db"; }
   // The log lines collected so far.
@@ -44,6 +48,7 @@ class PonteProcess {
   std::string dir_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  std::uint16_t admin_port_ = 0;
   int log_fd_ = -1;
   std::thread reader_;
   mutable std::mutex mutex_;
