@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 PACKAGES := build-essential cmake ninja-build ccache pkg-config git openssl \
   gsoap libgsoap-dev libboost-dev libboost-system-dev libssl-dev libyaml-cpp-dev catch2 \
   libcurl4-openssl-dev libsqlite3-dev sqlite3 libxml2-dev libxml2-utils nlohmann-json3-dev \
-  libpq-dev postgresql curl python3
+  libpq-dev postgresql curl python3 systemd
 
 .PHONY: all deps build test demo clean certs
 

@@ -220,7 +220,14 @@ int cmdServe(const std::vector<std::string>& argv) {
       wait.tv_nsec = static_cast<long>(watchdog->count() % 1'000'000) * 1000;
       sig = sigtimedwait(&signals, nullptr, &wait);
       if (sig < 0) {
-        systemd.notify("WATCHDOG=1");
+        // Fed only while every event loop of the node listener runs a task in time: a stuck
+        // loop lets systemd restart the service.
+        if (server->loopsResponsive(std::chrono::duration_cast<std::chrono::milliseconds>(*watchdog) / 2)) {
+          systemd.notify("WATCHDOG=1");
+        } else {
+          log.warning("watchdog.loop_stuck", {{"action", "a node event loop did not answer in time; "
+                                                         "systemd restarts ponte if it stays so"}});
+        }
         continue;
       }
     } else if (sigwait(&signals, &sig) != 0) {

@@ -774,6 +774,24 @@ HttpsServer::~HttpsServer() {
 
 std::uint16_t HttpsServer::port() const { return impl_->port; }
 
+bool HttpsServer::loopsResponsive(std::chrono::milliseconds timeout) const {
+  struct Pending {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::size_t left = 0;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->left = impl_->loops.size();
+  for (const auto& loop : impl_->loops) {
+    asio::post(loop->ioc, [pending] {
+      std::lock_guard lock(pending->mu);
+      if (--pending->left == 0) pending->cv.notify_all();
+    });
+  }
+  std::unique_lock lock(pending->mu);
+  return pending->cv.wait_for(lock, timeout, [&] { return pending->left == 0; });
+}
+
 void HttpsServer::stop() { impl_->stop(); }
 
 ListenerStats HttpsServer::stats() const {

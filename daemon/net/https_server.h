@@ -3,6 +3,7 @@
 // sees HttpRequest values. Boost stays out of this header (the implementation is one .cpp).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -51,6 +52,11 @@ class HttpsServer {
   void stop();
 
   ListenerStats stats() const;
+
+  // Whether every event loop runs a task posted to it within `timeout`: a loop blocked or stuck
+  // makes it false. Used to feed the systemd watchdog only while the loops really turn. Blocks
+  // the caller for at most `timeout`; must not be called from a handler.
+  bool loopsResponsive(std::chrono::milliseconds timeout) const;
 
  private:
   struct Impl;
