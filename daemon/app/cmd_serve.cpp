@@ -28,8 +28,9 @@ on admin_listener. Logs go to stderr, one line per event, with journald priority
 Under systemd (Type=notify) it sends READY=1 once listening, STATUS lines, RELOADING=1 and
 STOPPING=1, and WATCHDOG=1 when the unit has WatchdogSec. SIGTERM or SIGINT stops it gracefully (requests in flight are answered, every
 receipt answered OK is already committed). SIGHUP re-reads the configuration and applies the
-broker, stations and creditor institutions; a configuration with errors is refused and the
-running one stays.
+broker, stations and creditor institutions and the node listener's certificate, key and client
+CA (new connections use them; open ones keep theirs); a configuration with errors is refused
+and the running one stays.
 )";
 
 net::ListenerOptions listenerOptions(const ops::Config& config, ops::Logger& log) {
@@ -102,22 +103,42 @@ void collectListenerStats(ops::Metrics& metrics, const net::HttpsServer& server)
   });
 }
 
-// Applies a re-read configuration's directory; everything else needs a restart for now.
-void reload(const std::string& path, NodeOperations& operations, ops::Logger& log) {
+// Applies a re-read configuration: the served broker, stations and ECs, and the node listener's
+// certificate, key, client CA and allow-lists (rotation). All of it is checked first; a
+// configuration with any error changes nothing. Listener addresses and storage need a restart.
+void reload(const std::string& path, NodeOperations& operations, net::HttpsServer& node_server,
+            ops::Logger& log) {
+  const auto refuse = [&](const std::string& why) {
+    log.error("config.reload_refused", {{"file", path}, {"error", why}});
+  };
+  const auto kept = [&] {
+    log.error("config.reload_refused",
+              {{"file", path},
+               {"action", "fix it and send SIGHUP again; the running configuration is kept"}});
+  };
   ops::ConfigResult result = ops::parseConfig(path);
   if (!result.ok()) {
-    for (const auto& e : result.errors) log.error("config.reload_refused", {{"error", e.text()}});
-    log.error(
-        "config.reload_refused",
-        {{"file", path},
-         {"action", "fix the file and send SIGHUP again; the running configuration is kept"}});
-    return;
+    for (const auto& e : result.errors) refuse(e.text());
+    return kept();
+  }
+  const ops::CheckReport report = ops::checkFiles(*result.config);
+  if (!report.ok()) {
+    for (const auto& e : report.errors) refuse(e);
+    return kept();
+  }
+  net::ListenerOptions fresh = listenerOptions(*result.config, log);
+  std::string error;
+  if (!node_server.reloadTls(*fresh.tls, &error)) {
+    refuse(error);
+    return kept();
   }
   operations.setDirectory(buildDirectory(*result.config));
   log.info("config.reloaded",
            {{"file", path},
             {"creditor_institutions", result.config->creditor_institutions.size()},
-            {"note", "listener, TLS and storage changes take effect at the next restart"}});
+            {"note",
+             "new connections use the new certificate; listener addresses and storage "
+             "change at the next restart"}});
 }
 
 }  // namespace
@@ -222,11 +243,13 @@ int cmdServe(const std::vector<std::string>& argv) {
       if (sig < 0) {
         // Fed only while every event loop of the node listener runs a task in time: a stuck
         // loop lets systemd restart the service.
-        if (server->loopsResponsive(std::chrono::duration_cast<std::chrono::milliseconds>(*watchdog) / 2)) {
+        if (server->loopsResponsive(
+                std::chrono::duration_cast<std::chrono::milliseconds>(*watchdog) / 2)) {
           systemd.notify("WATCHDOG=1");
         } else {
-          log.warning("watchdog.loop_stuck", {{"action", "a node event loop did not answer in time; "
-                                                         "systemd restarts ponte if it stays so"}});
+          log.warning("watchdog.loop_stuck", {{"action",
+                                               "a node event loop did not answer in time; "
+                                               "systemd restarts ponte if it stays so"}});
         }
         continue;
       }
@@ -235,7 +258,7 @@ int cmdServe(const std::vector<std::string>& argv) {
     }
     if (sig == SIGHUP) {
       systemd.notify(ops::SystemdNotifier::reloadingMessage());
-      reload(path, operations, log);
+      reload(path, operations, *server, log);
       systemd.notify("READY=1\nSTATUS=" + status);
       continue;
     }

@@ -64,7 +64,14 @@ struct Counters {
 struct Shared {
   ListenerOptions options;
   HttpHandler handler;
-  std::unique_ptr<ssl::context> tls;  // null: plain HTTP
+  // The TLS context new connections use (null: plain HTTP). Replaced whole by reloadTls();
+  // each session keeps the one it started with, so a reload never disturbs a live connection.
+  std::shared_ptr<ssl::context> tls;
+  std::mutex tls_mu;
+  std::shared_ptr<ssl::context> currentTls() {
+    std::lock_guard lock(tls_mu);
+    return tls;
+  }
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open{0};  // connections accepted and not yet destroyed
   std::mutex mu;
@@ -229,7 +236,10 @@ class Session final : public SessionBase {
 
  public:
   Session(std::shared_ptr<Shared> shared, Loop& loop, tcp::socket socket)
-      : shared_(std::move(shared)), loop_(loop), stream_(makeStream(std::move(socket), *shared_)) {}
+      : shared_(std::move(shared)),
+        loop_(loop),
+        tls_context_(kTls ? shared_->currentTls() : nullptr),
+        stream_(makeStream(std::move(socket), tls_context_.get())) {}
 
   ~Session() override { shared_->connectionClosed(); }
 
@@ -267,9 +277,9 @@ class Session final : public SessionBase {
   }
 
  private:
-  static Stream makeStream(tcp::socket socket, Shared& shared) {
+  static Stream makeStream(tcp::socket socket, ssl::context* tls) {
     if constexpr (kTls) {
-      return Stream(std::move(socket), *shared.tls);
+      return Stream(std::move(socket), *tls);
     } else {
       return Stream(std::move(socket));
     }
@@ -620,8 +630,9 @@ class Session final : public SessionBase {
     loop_.sessions.erase(this);
   }
 
-  std::shared_ptr<Shared> shared_;  // first: stream_ is built from its TLS context
+  std::shared_ptr<Shared> shared_;
   Loop& loop_;
+  std::shared_ptr<ssl::context> tls_context_;  // before stream_, which is built from it
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -693,7 +704,7 @@ struct HttpsServer::Impl {
     // Built here, started on its own loop: if the loop never runs the start, destroying the
     // session still releases its connection slot.
     std::shared_ptr<SessionBase> session;
-    if (shared->tls) {
+    if (shared->currentTls()) {
       session = std::make_shared<Session<true>>(shared, target, std::move(socket));
     } else {
       session = std::make_shared<Session<false>>(shared, target, std::move(socket));
@@ -774,6 +785,26 @@ HttpsServer::~HttpsServer() {
 
 std::uint16_t HttpsServer::port() const { return impl_->port; }
 
+bool HttpsServer::reloadTls(const TlsOptions& options, std::string* error) {
+  if (!impl_->shared->currentTls()) {
+    if (error) *error = "this listener serves plain HTTP: there is no TLS to reload";
+    return false;
+  }
+  std::string tls_error;
+  SslCtxPtr ctx = makeServerTlsContext(options, &tls_error);
+  if (!ctx) {
+    if (error) *error = tls_error;
+    return false;
+  }
+  auto fresh = std::make_shared<ssl::context>(ctx.release());
+  {
+    std::lock_guard lock(impl_->shared->tls_mu);
+    impl_->shared->tls = std::move(fresh);
+  }
+  impl_->shared->log(kLogInfo, "tls.reloaded", "certificate=" + options.certificate_file);
+  return true;
+}
+
 bool HttpsServer::loopsResponsive(std::chrono::milliseconds timeout) const {
   struct Pending {
     std::mutex mu;
@@ -831,7 +862,7 @@ std::unique_ptr<HttpsServer> HttpsServer::start(ListenerOptions options, HttpHan
     std::string tls_error;
     SslCtxPtr ctx = makeServerTlsContext(*options.tls, &tls_error);
     if (!ctx) return fail(tls_error);
-    shared->tls = std::make_unique<ssl::context>(ctx.release());
+    shared->tls = std::make_shared<ssl::context>(ctx.release());
   }
 
   error_code ec;

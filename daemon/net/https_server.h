@@ -53,6 +53,11 @@ class HttpsServer {
 
   ListenerStats stats() const;
 
+  // Replaces the certificate, key, client CA and allow-lists for connections accepted from now
+  // on (certificate rotation); connections already open keep theirs. On any problem (a file
+  // missing, a key that does not match) nothing changes, false is returned and *error says why.
+  bool reloadTls(const TlsOptions& options, std::string* error);
+
   // Whether every event loop runs a task posted to it within `timeout`: a loop blocked or stuck
   // makes it false. Used to feed the systemd watchdog only while the loops really turn. Blocks
   // the caller for at most `timeout`; must not be called from a handler.

@@ -2,6 +2,9 @@
 // deadline, with OpenSSL on top when TLS is asked for.
 #include "support/tls_client.h"
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -401,6 +404,23 @@ SSL_SESSION* TlsClient::copySession() const {
 }
 
 std::string TlsClient::protocol() const { return ssl_ != nullptr ? SSL_get_version(ssl_) : ""; }
+
+std::string TlsClient::serverCertificateSha256() const {
+  if (ssl_ == nullptr) return "";
+  X509* cert = SSL_get1_peer_certificate(ssl_);
+  if (cert == nullptr) return "";
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  X509_digest(cert, EVP_sha256(), digest, &length);
+  X509_free(cert);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xf];
+  }
+  return out;
+}
 
 namespace {
 

@@ -82,6 +82,8 @@ class TlsClient {
   SSL_SESSION* copySession() const;
   // "TLSv1.3", "TLSv1.2", or "" for plain HTTP.
   std::string protocol() const;
+  // The SHA-256 of the server's certificate (DER), lowercase hex; "" for plain HTTP.
+  std::string serverCertificateSha256() const;
 
  private:
   enum class Fill { kData, kClosed, kTimeout };
