@@ -7,9 +7,9 @@ CMAKE_FLAGS ?=
 PACKAGES := build-essential cmake ninja-build ccache pkg-config git openssl \
   gsoap libgsoap-dev libboost-dev libboost-system-dev libssl-dev libyaml-cpp-dev catch2 \
   libcurl4-openssl-dev libsqlite3-dev sqlite3 libxml2-dev libxml2-utils nlohmann-json3-dev \
-  libpq-dev postgresql curl python3 systemd
+  libpq-dev postgresql curl python3 systemd dpkg-dev file
 
-.PHONY: all deps build test demo clean certs
+.PHONY: all deps build test demo clean certs package
 
 all: build
 
@@ -35,6 +35,9 @@ test: build certs
 
 demo: build certs
 	config/run-demo.sh $(BUILD)
+
+package: build
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD)
