@@ -19,6 +19,7 @@ Commands:
   migrate        create or upgrade the database schema
   positions      import and show debt positions (GPD JSON model)
   receipts       list the receipts the node delivered
+  audit          the journal of the node's requests, by EC, notice and time
   version        print the version
 
 Every command takes -c/--config FILE (default: $PONTE_CONFIG, else /etc/ponte/ponte.yaml)
@@ -70,6 +71,7 @@ int runCli(int argc, char** argv) {
   if (command == "migrate") return cmdMigrate(rest);
   if (command == "positions") return cmdPositions(rest);
   if (command == "receipts") return cmdReceipts(rest);
+  if (command == "audit") return cmdAudit(rest);
   if (command == "version" || command == "--version") {
     std::cout << "ponte " << PONTE_VERSION << "\n";
     return kExitOk;

@@ -39,5 +39,6 @@ int cmdCheckConfig(const std::vector<std::string>& argv);
 int cmdMigrate(const std::vector<std::string>& argv);
 int cmdPositions(const std::vector<std::string>& argv);
 int cmdReceipts(const std::vector<std::string>& argv);
+int cmdAudit(const std::vector<std::string>& argv);
 
 }  // namespace ponte::app

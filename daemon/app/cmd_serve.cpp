@@ -189,7 +189,7 @@ int cmdServe(const std::vector<std::string>& argv) {
   ops::Metrics metrics;
   NodeOperations operations(buildDirectory(*config), *store, clock);
   NodeService service(operations, {config->node_listener.soap_path, codecLimits(*config)}, log,
-                      &metrics);
+                      {&metrics, store.get(), &clock});
 
   std::string error;
   auto server = net::HttpsServer::start(
@@ -231,29 +231,43 @@ int cmdServe(const std::vector<std::string>& argv) {
             {"creditor_institutions", config->creditor_institutions.size()},
             {"database", config->storage.path}});
 
-  // The main thread waits for signals, waking up in time for the watchdog when there is one.
+  // The main thread waits for signals, waking up for the watchdog (when there is one) and for
+  // the hourly purge of the audit journal.
   const auto watchdog = systemd.watchdogInterval();
+  const std::chrono::microseconds tick =
+      watchdog ? std::min(*watchdog, std::chrono::microseconds(60'000'000))
+               : std::chrono::microseconds(60'000'000);
+  const std::int64_t retention_ms = std::int64_t{config->audit.retention_days} * 86'400'000;
+  std::int64_t last_purge_ms = 0;
   for (;;) {
-    int sig = 0;
-    if (watchdog) {
-      timespec wait{};
-      wait.tv_sec = static_cast<time_t>(watchdog->count() / 1'000'000);
-      wait.tv_nsec = static_cast<long>(watchdog->count() % 1'000'000) * 1000;
-      sig = sigtimedwait(&signals, nullptr, &wait);
-      if (sig < 0) {
-        // Fed only while every event loop of the node listener runs a task in time: a stuck
-        // loop lets systemd restart the service.
-        if (server->loopsResponsive(
-                std::chrono::duration_cast<std::chrono::milliseconds>(*watchdog) / 2)) {
-          systemd.notify("WATCHDOG=1");
-        } else {
-          log.warning("watchdog.loop_stuck", {{"action",
-                                               "a node event loop did not answer in time; "
-                                               "systemd restarts ponte if it stays so"}});
-        }
-        continue;
+    const std::int64_t now_ms = clock.nowUnixMs();
+    if (now_ms - last_purge_ms >= 3'600'000) {
+      last_purge_ms = now_ms;
+      auto purged = store->purgeAudit(now_ms - retention_ms);
+      if (!purged) {
+        log.warning("audit.purge_failed", {{"detail", purged.error().message}});
+      } else if (purged.value() > 0) {
+        log.info("audit.purged",
+                 {{"entries", purged.value()}, {"retention_days", config->audit.retention_days}});
       }
-    } else if (sigwait(&signals, &sig) != 0) {
+    }
+    int sig = 0;
+    timespec wait{};
+    wait.tv_sec = static_cast<time_t>(tick.count() / 1'000'000);
+    wait.tv_nsec = static_cast<long>(tick.count() % 1'000'000) * 1000;
+    sig = sigtimedwait(&signals, nullptr, &wait);
+    if (sig < 0) {
+      if (!watchdog) continue;
+      // Fed only while every event loop of the node listener runs a task in time: a stuck
+      // loop lets systemd restart the service.
+      if (server->loopsResponsive(std::chrono::duration_cast<std::chrono::milliseconds>(*watchdog) /
+                                  2)) {
+        systemd.notify("WATCHDOG=1");
+      } else {
+        log.warning("watchdog.loop_stuck", {{"action",
+                                             "a node event loop did not answer in time; "
+                                             "systemd restarts ponte if it stays so"}});
+      }
       continue;
     }
     if (sig == SIGHUP) {

@@ -35,8 +35,12 @@ std::string_view outcomeOf(const core::NodeAnswer& answer) {
 }  // namespace
 
 NodeService::NodeService(NodeOperations& operations, NodeServiceOptions options, ops::Logger& log,
-                         ops::Metrics* metrics)
-    : operations_(operations), options_(std::move(options)), log_(log), metrics_(metrics) {
+                         NodeServiceSinks sinks)
+    : operations_(operations),
+      options_(std::move(options)),
+      log_(log),
+      sinks_(sinks),
+      metrics_(sinks.metrics) {
   if (metrics_) {
     metrics_->declare(
         "ponte_node_requests_total", ops::Metrics::Type::kCounter,
@@ -61,11 +65,16 @@ soap::Codec& NodeService::codec() {
 }
 
 void NodeService::answer(const net::Reply& reply, core::Operation op,
-                         const core::NodeAnswer& answer, const std::string& fault_id,
-                         const std::string& ec, const std::string& notice,
-                         std::int64_t started_ns) {
-  std::string body = codec().encode(op, answer, fault_id);
-  const std::int64_t elapsed_ns = steadyNs() - started_ns;
+                         const core::NodeAnswer& answer, const Context& context) {
+  std::string body = codec().encode(op, answer, context.fault_id);
+  const std::int64_t elapsed_ns = steadyNs() - context.started_ns;
+  const std::string& ec = context.ec;
+  const std::string& notice = context.notice;
+  if (sinks_.audit && sinks_.clock) {
+    sinks_.audit->recordAudit({sinks_.clock->nowUnixMs(), std::string(core::operationName(op)), ec,
+                               notice, std::string(outcomeOf(answer)), context.client_subject,
+                               elapsed_ns / 1000});
+  }
   if (metrics_) {
     const std::string_view name = core::operationName(op);
     // Only served ECs become label values: a caller cannot grow the series with made-up idPAs.
@@ -134,42 +143,43 @@ void NodeService::handle(net::HttpRequest&& request, net::Reply reply) {
         answer = core::Answer<core::DemandResult>(failure->fault);
         break;
     }
-    return this->answer(reply, *failure->op, answer, broker, "-", "-", started);
+    return this->answer(reply, *failure->op, answer,
+                        {broker, "-", "-", request.peer.subject, started});
   }
 
   auto& d = std::get<soap::Decoded>(decoded);
   const core::Operation op = d.op;
   if (auto* verify = std::get_if<core::VerifyRequest>(&d.request)) {
     auto result = operations_.verify(*verify);
-    return answer(reply, op, result, operations_.faultId(verify->caller), verify->caller.id_pa,
-                  verify->qr.notice_number, started);
+    return answer(reply, op, result,
+                  {operations_.faultId(verify->caller), verify->caller.id_pa,
+                   verify->qr.notice_number, request.peer.subject, started});
   }
   if (auto* get = std::get_if<core::GetPaymentRequest>(&d.request)) {
     auto result = operations_.getPayment(*get);
-    return answer(reply, op, result, operations_.faultId(get->caller), get->caller.id_pa,
-                  get->qr.notice_number, started);
+    return answer(reply, op, result,
+                  {operations_.faultId(get->caller), get->caller.id_pa, get->qr.notice_number,
+                   request.peer.subject, started});
   }
   if (auto* send = std::get_if<core::SendRtRequest>(&d.request)) {
-    std::string fault_id = operations_.faultId(send->caller);
-    std::string ec = send->caller.id_pa;
-    std::string notice = send->receipt.notice_number;
-    operations_.sendRt(
-        *send, std::move(request.body),
-        [this, reply, op, fault_id, ec, notice, started](core::Answer<core::SendRtResult> result) {
-          answer(reply, op, result, fault_id, ec, notice, started);
-        });
+    Context context{operations_.faultId(send->caller), send->caller.id_pa,
+                    send->receipt.notice_number, request.peer.subject, started};
+    operations_.sendRt(*send, std::move(request.body),
+                       [this, reply, op, context](core::Answer<core::SendRtResult> result) {
+                         answer(reply, op, result, context);
+                       });
     return;
   }
   if (auto* demand = std::get_if<core::DemandRequest>(&d.request)) {
-    std::string fault_id = operations_.faultId(demand->caller);
-    std::string ec = demand->caller.id_pa;
-    operations_.demand(
-        *demand, [this, reply, op, fault_id, ec, started](core::Answer<core::DemandResult> result) {
-          const std::string notice = std::holds_alternative<core::DemandResult>(result)
-                                         ? std::get<core::DemandResult>(result).qr.notice_number
-                                         : std::string("-");
-          answer(reply, op, result, fault_id, ec, notice, started);
-        });
+    Context context{operations_.faultId(demand->caller), demand->caller.id_pa, "-",
+                    request.peer.subject, started};
+    operations_.demand(*demand,
+                       [this, reply, op, context](core::Answer<core::DemandResult> result) {
+                         Context done = context;
+                         if (auto* created = std::get_if<core::DemandResult>(&result))
+                           done.notice = created->qr.notice_number;
+                         answer(reply, op, result, done);
+                       });
   }
 }
 

@@ -19,26 +19,41 @@ struct NodeServiceOptions {
   soap::Limits limits;
 };
 
+// Where each answered request is also reported; every pointer may be null.
+struct NodeServiceSinks {
+  // Counts ponte_node_requests_total{op,ec,outcome} and ponte_node_request_duration_seconds.
+  ops::Metrics* metrics = nullptr;
+  // Records an audit journal entry (needs the clock for its time).
+  store::Store* audit = nullptr;
+  const Clock* clock = nullptr;
+};
+
 class NodeService {
  public:
-  // operations, log and metrics (when given) must outlive this object. With metrics, every
-  // request counts in ponte_node_requests_total{op,ec,outcome} and its latency in
-  // ponte_node_request_duration_seconds{op}.
+  // operations, log and whatever sinks point to must outlive this object.
   NodeService(NodeOperations& operations, NodeServiceOptions options, ops::Logger& log,
-              ops::Metrics* metrics = nullptr);
+              NodeServiceSinks sinks = {});
 
   // The net::HttpHandler of the node listener.
   void handle(net::HttpRequest&& request, net::Reply reply);
 
  private:
   soap::Codec& codec();
+  // What the answer to one request is logged, counted and audited with.
+  struct Context {
+    std::string fault_id;
+    std::string ec;
+    std::string notice;
+    std::string client_subject;
+    std::int64_t started_ns = 0;
+  };
   void answer(const net::Reply& reply, core::Operation op, const core::NodeAnswer& answer,
-              const std::string& fault_id, const std::string& ec, const std::string& notice,
-              std::int64_t started_ns);
+              const Context& context);
 
   NodeOperations& operations_;
   NodeServiceOptions options_;
   ops::Logger& log_;
+  NodeServiceSinks sinks_;
   ops::Metrics* metrics_;
 };
 

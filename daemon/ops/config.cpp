@@ -339,7 +339,7 @@ class Parser {
     }
     auto top = map(docs[0], 1, "",
                    {"broker", "stations", "creditor_institutions", "node_listener",
-                    "admin_listener", "storage", "logging", "time_zone"});
+                    "admin_listener", "audit", "storage", "logging", "time_zone"});
     if (!top) return;
     // Sections are read in this order, whatever their order in the file, so that creditor
     // institutions can be checked against the stations already read.
@@ -348,6 +348,7 @@ class Parser {
     readCreditorInstitutions(*top);
     readNodeListener(*top);
     readAdminListener(*top);
+    readAudit(*top);
     readStorage(*top);
     readLogging(*top);
     if (const Entry* e = top->find("time_zone")) {
@@ -848,6 +849,16 @@ class Parser {
       if (auto v = boolean(*b)) al.enabled = *v;
     }
     readAddressAndPort(*m, al.address, al.port);
+  }
+
+  void readAudit(const MapView& top) {
+    const Entry* e = top.find("audit");
+    if (!e) return;
+    auto m = map(e->value, e->line(), e->path, {"retention_days"});
+    if (!m) return;
+    if (const Entry* r = m->find("retention_days")) {
+      if (auto v = integer(*r, 1, 3650)) config_.audit.retention_days = int(*v);
+    }
   }
 
   void readLogging(const MapView& top) {

@@ -123,6 +123,11 @@ struct AdminListenerConfig {
   std::uint16_t port = 9464;  // 0: any free port (tests)
 };
 
+// The audit journal of node interactions.
+struct AuditConfig {
+  int retention_days = 90;  // entries older than this are purged, 1..3650
+};
+
 enum class StorageEngine { kSqlite };
 
 struct StorageConfig {
@@ -143,6 +148,7 @@ struct Config {
   std::vector<CreditorInstitutionConfig> creditor_institutions;
   NodeListenerConfig node_listener;
   AdminListenerConfig admin_listener;
+  AuditConfig audit;
   StorageConfig storage;
   LoggingConfig logging;
   std::string time_zone = "Europe/Rome";  // IANA zone in which "today" is counted

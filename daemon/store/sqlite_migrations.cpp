@@ -100,8 +100,26 @@ CREATE TABLE sequences (
 ) WITHOUT ROWID;
 )sql";
 
+// The audit journal: one row per node interaction, purged by age.
+constexpr std::string_view kAudit = R"sql(
+CREATE TABLE audit (
+  id             INTEGER PRIMARY KEY,
+  at_ms          INTEGER NOT NULL,
+  operation      TEXT    NOT NULL,
+  ec             TEXT    NOT NULL,
+  notice         TEXT    NOT NULL,
+  outcome        TEXT    NOT NULL,   -- 'OK' or the PAA_* fault code
+  client_subject TEXT    NOT NULL,
+  latency_us     INTEGER NOT NULL
+);
+CREATE INDEX audit_at ON audit (at_ms);
+CREATE INDEX audit_ec_at ON audit (ec, at_ms);
+CREATE INDEX audit_ec_notice ON audit (ec, notice, at_ms);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
+    Migration{2, "audit journal", kAudit},
 };
 
 }  // namespace

@@ -165,6 +165,37 @@ Result<std::vector<StoredReceipt>> readReceipts(Connection& db, const std::strin
   return out;
 }
 
+Result<std::vector<AuditEntry>> readAudit(Connection& db, const AuditFilter& f) {
+  // Empty filter values match everything; the indexes on (ec, at_ms) and (ec, notice, at_ms)
+  // serve the usual questions (one EC, one notice).
+  auto s = db.statement(
+      "SELECT at_ms, operation, ec, notice, outcome, client_subject, latency_us FROM audit"
+      " WHERE (?1 = '' OR ec = ?1) AND (?2 = '' OR notice = ?2) AND at_ms >= ?3 AND at_ms < ?4"
+      " ORDER BY at_ms DESC, id DESC LIMIT ?5");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, f.ec)
+      .bind(2, f.notice)
+      .bind(3, f.from_unix_ms)
+      .bind(4, f.to_unix_ms)
+      .bind(5, std::int64_t{f.limit});
+  std::vector<AuditEntry> out;
+  int rc;
+  while ((rc = use->step()) == SQLITE_ROW) {
+    AuditEntry e;
+    e.at_unix_ms = use->columnInt64(0);
+    e.operation = use->columnText(1);
+    e.ec = use->columnText(2);
+    e.notice = use->columnText(3);
+    e.outcome = use->columnText(4);
+    e.client_subject = use->columnText(5);
+    e.latency_us = use->columnInt64(6);
+    out.push_back(std::move(e));
+  }
+  if (rc != SQLITE_DONE) return db.error("list the audit journal", rc);
+  return out;
+}
+
 std::string_view deliveryStateName(DeliveryState state) {
   switch (state) {
     case DeliveryState::kPending:

@@ -46,4 +46,7 @@ std::string_view deliveryStateName(DeliveryState state);
 // Store::countPositions.
 Result<std::int64_t> readPositionCount(Connection& db);
 
+// Store::listAudit.
+Result<std::vector<AuditEntry>> readAudit(Connection& db, const AuditFilter& filter);
+
 }  // namespace ponte::store::sqlite

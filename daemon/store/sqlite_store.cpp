@@ -243,6 +243,22 @@ class SqliteStore final : public Store {
         [=](Connection& db) { return sqlite::reviveDeliveries(db, ec, delivery_id, now_unix_ms); });
   }
 
+  void recordAudit(AuditEntry entry) override { writer_.submitAudit(std::move(entry)); }
+
+  Result<std::vector<AuditEntry>> listAudit(const AuditFilter& filter) override {
+    if (filter.limit < 1 || filter.limit > 100000) {
+      return Error{ErrorKind::kInvalid, "audit limit must be 1..100000"};
+    }
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readAudit(*db.value(), filter);
+  }
+
+  Result<std::int64_t> purgeAudit(std::int64_t before_unix_ms) override {
+    return wait<std::int64_t>(
+        [=](Connection& db) { return sqlite::deleteAuditBefore(db, before_unix_ms); });
+  }
+
   // Opens the calling thread's reader and reads the schema through it.
   Result<Done> probeReader() {
     auto db = readers_.forThisThread();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <exception>
 #include <optional>
+#include <type_traits>
 
 #include "store/sqlite_writes.h"
 
@@ -62,13 +63,17 @@ void Writer::submit(std::unique_ptr<WriteJob> job) {
   job->complete(&refused);
 }
 
-void Writer::submitAttempt(PaymentAttempt attempt) {
+void Writer::submitAttempt(PaymentAttempt attempt) { submitSide(SideRecord(std::move(attempt))); }
+
+void Writer::submitAudit(AuditEntry entry) { submitSide(SideRecord(std::move(entry))); }
+
+void Writer::submitSide(SideRecord record) {
   std::lock_guard lock(mutex_);
   if (stopping_ || attempts_.size() >= options_.max_pending_attempts) {
     ++stats_.attempts_dropped;
     return;
   }
-  attempts_.push_back(std::move(attempt));
+  attempts_.push_back(std::move(record));
   wake_.notify_one();
 }
 
@@ -81,7 +86,7 @@ Writer::Stats Writer::stats() const {
 
 void Writer::loop() {
   std::vector<std::unique_ptr<WriteJob>> jobs;
-  std::vector<PaymentAttempt> attempts;
+  std::vector<SideRecord> attempts;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -115,7 +120,7 @@ Result<Done> Writer::setDurable(bool durable) {
 }
 
 void Writer::runBatch(std::vector<std::unique_ptr<WriteJob>>& jobs,
-                      std::vector<PaymentAttempt>& attempts) {
+                      std::vector<SideRecord>& attempts) {
   Connection& db = *db_;
   std::vector<std::optional<Error>> failures(jobs.size());
   std::optional<Error> batch_failure;
@@ -155,10 +160,20 @@ void Writer::runBatch(std::vector<std::unique_ptr<WriteJob>>& jobs,
       }
     }
     if (!batch_failure) {
-      for (const auto& a : attempts) {
-        // An attempt that cannot be written is only a lost record; it must not cost the
-        // receipts of the batch their commit.
-        if (writePaymentAttempt(db, a.ec, a.nav, a.payment_note, a.at_unix_ms)) ++attempts_written;
+      for (const auto& record : attempts) {
+        // A record that cannot be written is only a lost record; it must not cost the receipts
+        // of the batch their commit.
+        const bool written = std::visit(
+            [&db](const auto& r) -> bool {
+              if constexpr (std::is_same_v<std::decay_t<decltype(r)>, PaymentAttempt>) {
+                return static_cast<bool>(
+                    writePaymentAttempt(db, r.ec, r.nav, r.payment_note, r.at_unix_ms));
+              } else {
+                return static_cast<bool>(writeAuditEntry(db, r));
+              }
+            },
+            record);
+        if (written) ++attempts_written;
         if (!db.inTransaction()) break;
       }
       if (!db.inTransaction()) {

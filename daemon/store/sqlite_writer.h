@@ -11,9 +11,11 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "store/sqlite_connection.h"
+#include "store/store.h"
 
 namespace ponte::store::sqlite {
 
@@ -37,6 +39,10 @@ struct PaymentAttempt {
   std::string payment_note;
   std::int64_t at_unix_ms = 0;
 };
+
+// A record written alongside the jobs, without a durable commit of its own: a payment attempt
+// or an audit entry. Lost records are counted, never waited for.
+using SideRecord = std::variant<PaymentAttempt, AuditEntry>;
 
 struct WriterOptions {
   std::size_t max_batch = 1000;
@@ -63,6 +69,8 @@ class Writer {
   // fsync (they become durable with the next receipt's commit or a checkpoint). Dropped when
   // max_pending_attempts are waiting.
   void submitAttempt(PaymentAttempt attempt);
+  // The same for an audit journal entry (sharing the attempts' limit).
+  void submitAudit(AuditEntry entry);
 
   struct Stats {
     std::uint64_t transactions = 0;  // committed
@@ -78,8 +86,8 @@ class Writer {
 
  private:
   void loop();
-  void runBatch(std::vector<std::unique_ptr<WriteJob>>& jobs,
-                std::vector<PaymentAttempt>& attempts);
+  void submitSide(SideRecord record);
+  void runBatch(std::vector<std::unique_ptr<WriteJob>>& jobs, std::vector<SideRecord>& attempts);
   Result<Done> setDurable(bool durable);
   void checkpointIfDue();
 
@@ -91,7 +99,7 @@ class Writer {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<WriteJob>> jobs_;
-  std::vector<PaymentAttempt> attempts_;
+  std::vector<SideRecord> attempts_;
   bool stopping_ = false;
   Stats stats_;
 

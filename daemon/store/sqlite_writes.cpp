@@ -404,4 +404,30 @@ Result<Done> writePaymentAttempt(Connection& db, const std::string& ec, const st
   return expectDone(db, *use, "record payment attempt " + nav);
 }
 
+Result<Done> writeAuditEntry(Connection& db, const AuditEntry& e) {
+  auto s = db.statement(
+      "INSERT INTO audit (at_ms, operation, ec, notice, outcome, client_subject, latency_us)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, e.at_unix_ms)
+      .bind(2, e.operation)
+      .bind(3, e.ec)
+      .bind(4, e.notice)
+      .bind(5, e.outcome)
+      .bind(6, e.client_subject)
+      .bind(7, e.latency_us);
+  return expectDone(db, *use, "record audit entry");
+}
+
+Result<std::int64_t> deleteAuditBefore(Connection& db, std::int64_t before_unix_ms) {
+  auto s = db.statement("DELETE FROM audit WHERE at_ms < ?1");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, before_unix_ms);
+  auto done = expectDone(db, *use, "purge the audit journal");
+  if (!done) return done.error();
+  return db.changes();
+}
+
 }  // namespace ponte::store::sqlite

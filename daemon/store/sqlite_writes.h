@@ -46,4 +46,10 @@ Result<std::int64_t> reviveDeliveries(Connection& db, const std::string& ec,
 Result<Done> writePaymentAttempt(Connection& db, const std::string& ec, const std::string& nav,
                                  const std::string& payment_note, std::int64_t at_unix_ms);
 
+// Appends one audit journal row.
+Result<Done> writeAuditEntry(Connection& db, const AuditEntry& entry);
+
+// Deletes the audit rows older than before_unix_ms; returns how many.
+Result<std::int64_t> deleteAuditBefore(Connection& db, std::int64_t before_unix_ms);
+
 }  // namespace ponte::store::sqlite

@@ -122,6 +122,26 @@ struct PositionFilter {
   int limit = 50;
 };
 
+// One node interaction, for the audit journal.
+struct AuditEntry {
+  std::int64_t at_unix_ms = 0;
+  std::string operation;  // "paVerifyPaymentNotice", ...
+  std::string ec;         // idPA as sent (may be an EC ponte does not serve)
+  std::string notice;     // notice number, or "-"
+  std::string outcome;    // "OK" or the PAA_* fault code
+  std::string client_subject;  // the client certificate's subject
+  std::int64_t latency_us = 0;
+  friend bool operator==(const AuditEntry&, const AuditEntry&) = default;
+};
+
+struct AuditFilter {
+  std::string ec;      // empty: every EC
+  std::string notice;  // empty: every notice
+  std::int64_t from_unix_ms = 0;
+  std::int64_t to_unix_ms = INT64_MAX;  // exclusive
+  int limit = 1000;                     // newest first, at most this many (1..100000)
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -178,6 +198,16 @@ class Store {
   virtual void createWithSequence(const std::string& ec, const std::string& counter,
                                   std::function<core::DebtPosition(std::uint64_t)> make,
                                   std::function<void(Result<core::DebtPosition>)> done) = 0;
+
+  // --- audit journal ---
+
+  // Records one node interaction. Not durable by itself and never delays an answer: entries are
+  // written in batches (and dropped, counted, when the writer falls far behind).
+  virtual void recordAudit(AuditEntry entry) = 0;
+  // Entries matching the filter, newest first.
+  virtual Result<std::vector<AuditEntry>> listAudit(const AuditFilter& filter) = 0;
+  // Deletes entries older than before_unix_ms (the retention); returns how many.
+  virtual Result<std::int64_t> purgeAudit(std::int64_t before_unix_ms) = 0;
 
   // --- outbox: durable delivery of receipts to ledgers ---
   // A delivery is pending until reported delivered, or dead once the worker gives up; every

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "../ops/prometheus_text.h"
 #include "ponte_process.h"
 
@@ -130,6 +132,23 @@ TEST_CASE("the admin listener answers health, readiness and metrics that follow 
         5);
   CHECK(e.samples.at("ponte_node_tls_handshake_failures_total") >= 1);
   CHECK(e.samples.at("ponte_node_connections_total") >= 2);
+
+  // The same requests are in the audit journal, with the client certificate's subject.
+  std::string audit;
+  for (int i = 0; i < 50 && audit.find("PAA_PAGAMENTO_SCADUTO") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ponte.runCli({"audit", "--ec", "80015010723", "--json"}, &audit);
+  }
+  const auto journal = nlohmann::json::parse(audit.substr(audit.find('[')));
+  REQUIRE(journal.size() == 4);  // the three OK and the expired one; not the other EC's
+  CHECK(journal[0]["outcome"] == "PAA_PAGAMENTO_SCADUTO");
+  CHECK(journal[0]["operation"] == "paVerifyPaymentNotice");
+  CHECK(journal[0]["clientSubject"] == "CN=pagopa-node-dev");
+  CHECK(journal[3]["notice"] == "301000000000012373");
+  std::string by_notice;
+  REQUIRE(ponte.runCli({"audit", "--ec", "80015010723", "--notice", "301000000000040172"},
+                       &by_notice) == 0);
+  CHECK(by_notice.find("1 entries") != std::string::npos);
 
   auto unknown = adminGet(ponte, "/nothing");
   REQUIRE(unknown);

@@ -236,7 +236,7 @@ TEST_CASE("an unknown key names file, line and key path", "[unit]") {
   CHECK(errorsOf(inserted(19, "loging:\n  level: info")) ==
         std::vector<std::string>{
             "/etc/ponte/t.yaml:20: loging: unknown key (expected one of: broker, stations, "
-            "creditor_institutions, node_listener, admin_listener, storage, logging, time_zone)"});
+            "creditor_institutions, node_listener, admin_listener, audit, storage, logging, time_zone)"});
 }
 
 TEST_CASE("a repeated key is an error", "[unit]") {

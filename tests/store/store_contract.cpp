@@ -638,3 +638,45 @@ TEST_CASE("store: listReceipts returns one EC's receipts in a half-open time ran
 }
 
 }  // namespace ponte::store::testing
+
+TEST_CASE("store: the audit journal records, filters by EC, notice and time, and purges", "[store]") {
+  ponte::store::testing::forEachEngine([](ponte::store::testing::EngineHarness& h) {
+    std::unique_ptr<ponte::store::Store> store = h.open();
+    for (int i = 0; i < 6; ++i) {
+      ponte::store::AuditEntry e;
+      e.at_unix_ms = 1000 * (i + 1);
+      e.operation = "paVerifyPaymentNotice";
+      e.ec = i % 2 == 0 ? "80015010723" : "83000390019";
+      e.notice = i < 4 ? "301000000000012373" : "301000000000020158";
+      e.outcome = i == 5 ? "PAA_PAGAMENTO_SCONOSCIUTO" : "OK";
+      e.client_subject = "CN=pagopa-node-dev";
+      e.latency_us = 100 + i;
+      store->recordAudit(e);
+    }
+    // Entries are written in batches: reopening drains the writer, so all six are there.
+    store.reset();
+    store = h.open();
+    auto all = store->listAudit({});
+    REQUIRE(all);
+    REQUIRE(all.value().size() == 6);
+    CHECK(all.value().front().at_unix_ms == 6000);  // newest first
+    CHECK(all.value().front().outcome == "PAA_PAGAMENTO_SCONOSCIUTO");
+
+    ponte::store::AuditFilter one_ec;
+    one_ec.ec = "80015010723";
+    CHECK(store->listAudit(one_ec).value().size() == 3);
+    one_ec.notice = "301000000000012373";
+    CHECK(store->listAudit(one_ec).value().size() == 2);
+    ponte::store::AuditFilter window;
+    window.from_unix_ms = 2000;
+    window.to_unix_ms = 4000;  // exclusive
+    CHECK(store->listAudit(window).value().size() == 2);
+    window.limit = 0;
+    CHECK_FALSE(store->listAudit(window));
+
+    auto purged = store->purgeAudit(3500);
+    REQUIRE(purged);
+    CHECK(purged.value() == 3);
+    CHECK(store->listAudit({}).value().size() == 3);
+  });
+}
