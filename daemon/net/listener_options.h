@@ -50,12 +50,14 @@ struct ListenerOptions {
 
   // Deadlines in milliseconds, each on one phase of a connection. A peer that is too slow in a
   // phase (including one that trickles bytes) is disconnected when the deadline passes.
-  int handshake_ms = 10000;    // TCP accept to end of the TLS handshake
-  int read_header_ms = 10000;  // first byte of a request (on a new connection) to end of headers
-  int read_body_ms = 30000;    // end of headers to end of body
-  int write_ms = 10000;        // writing one response
-  int idle_ms = 60000;         // kept-alive connection waiting for its next request
-  int drain_ms = 10000;        // stop(): how long in-flight requests may still take
+  int handshake_ms = 10000;  // TCP accept to end of the TLS handshake
+  // A new connection waiting for its first request, and any request from its first byte to the
+  // end of its headers (each phase gets the whole deadline).
+  int read_header_ms = 10000;
+  int read_body_ms = 30000;  // end of headers to end of body
+  int write_ms = 10000;      // writing one response
+  int idle_ms = 60000;       // kept-alive connection waiting for its next request
+  int drain_ms = 10000;      // stop(): how long in-flight requests may still take
 
   std::size_t max_header_bytes = 16384;  // larger request line + headers: 431, closed
   std::size_t max_body_bytes = 1 << 20;  // larger body: 413, closed
