@@ -11,7 +11,7 @@ using namespace ponte::net;
 using namespace ponte::net::testing;
 using namespace std::chrono_literals;
 
-TEST_CASE("event loops that turn answer the liveness probe; a blocked one does not", "[e2e]") {
+TEST_CASE("event loops that turn answer the liveness probe, a blocked one does not", "[e2e]") {
   LogCapture log;
   std::string error;
   // One loop, whose handler blocks it for a while (as a bug would).
