@@ -178,7 +178,7 @@ TEST_CASE("a digital stamp is answered in V2 only", "[app]") {
   CHECK(v2.transfers[1].stamp->provincial_residence == "RM");
 }
 
-TEST_CASE("a receipt pays the notice once; the same again is OK and stored once", "[app]") {
+TEST_CASE("a receipt pays the notice once, and the same again is OK and stored once", "[app]") {
   Fixture f;
   auto r = receiptFor(kSingle, "a1b2c3d4e5f60718293a4b5c6d7e8f90", 12000);
   CHECK(std::holds_alternative<core::SendRtResult>(sendRt(f, r)));
@@ -190,7 +190,7 @@ TEST_CASE("a receipt pays the notice once; the same again is OK and stored once"
   CHECK_FALSE(receipts.value()[0].double_payment);
 }
 
-TEST_CASE("a second payment is stored and flagged; the answer follows the station", "[app]") {
+TEST_CASE("a second payment is stored and flagged, and the answer follows the station", "[app]") {
   Fixture f;
   REQUIRE(std::holds_alternative<core::SendRtResult>(sendRt(f, receiptFor(kSingle, "first", 12000))));
   // Station 1 answers OK to a double payment.
