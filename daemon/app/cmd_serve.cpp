@@ -87,18 +87,24 @@ void collectListenerStats(ops::Metrics& metrics, const net::HttpsServer& server)
                   "Connections of the node listener open now.");
   metrics.declare("ponte_node_connections_total", ops::Metrics::Type::kCounter,
                   "Connections the node listener accepted.");
-  metrics.declare(
-      "ponte_node_tls_handshake_failures_total", ops::Metrics::Type::kCounter,
-      "TLS handshakes of the node listener that failed (no or refused client certificate, "
-      "bad records, deadline).");
+  metrics.declare("ponte_node_tls_handshake_failures_total", ops::Metrics::Type::kCounter,
+                  "TLS handshakes of the node listener that failed, by reason: no_certificate, "
+                  "bad_certificate, not_allowed, timeout, closed, protocol.");
   metrics.declare("ponte_node_timeouts_total", ops::Metrics::Type::kCounter,
                   "Node listener connections closed by a deadline.");
   metrics.addCollector([&server](ops::Metrics& m) {
     const net::ListenerStats s = server.stats();
     m.set("ponte_node_connections_open", {}, static_cast<double>(s.connections_open));
     m.set("ponte_node_connections_total", {}, static_cast<double>(s.connections_accepted));
-    m.set("ponte_node_tls_handshake_failures_total", {},
-          static_cast<double>(s.tls_handshakes_failed));
+    const auto& f = s.tls_failures;
+    for (auto [reason, count] :
+         {std::pair("no_certificate", f.no_certificate),
+          std::pair("bad_certificate", f.bad_certificate), std::pair("not_allowed", f.not_allowed),
+          std::pair("timeout", f.timeout), std::pair("closed", f.closed),
+          std::pair("protocol", f.protocol)}) {
+      m.set("ponte_node_tls_handshake_failures_total", {{"reason", reason}},
+            static_cast<double>(count));
+    }
     m.set("ponte_node_timeouts_total", {}, static_cast<double>(s.timeouts));
   });
 }

@@ -54,6 +54,12 @@ struct Counters {
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::uint64_t> refused{0};
   std::atomic<std::uint64_t> handshakes_failed{0};
+  std::atomic<std::uint64_t> tls_no_certificate{0};
+  std::atomic<std::uint64_t> tls_bad_certificate{0};
+  std::atomic<std::uint64_t> tls_not_allowed{0};
+  std::atomic<std::uint64_t> tls_timeout{0};
+  std::atomic<std::uint64_t> tls_closed{0};
+  std::atomic<std::uint64_t> tls_protocol{0};
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<std::uint64_t> timeouts{0};
@@ -301,6 +307,22 @@ class Session final : public SessionBase {
         if (ec == beast::error::timeout) shared_->counters.timeouts++;
         bool by_allow_list = false;
         std::string reason = tlsRefusalReason(ssl, &by_allow_list);
+        Counters& c = shared_->counters;
+        if (ec == beast::error::timeout) {
+          c.tls_timeout++;
+        } else if (by_allow_list) {
+          c.tls_not_allowed++;
+        } else if (ec.category() == asio::error::get_ssl_category() &&
+                   ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+                       SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE) {
+          c.tls_no_certificate++;
+        } else if (!reason.empty()) {
+          c.tls_bad_certificate++;
+        } else if (isQuietClose(ec)) {
+          c.tls_closed++;
+        } else {
+          c.tls_protocol++;
+        }
         if (reason.empty()) {
           reason = ec == beast::error::timeout ? "handshake deadline passed" : ec.message();
         }
@@ -314,6 +336,7 @@ class Session final : public SessionBase {
       PeerIdentity identity = peerIdentityOf(ssl);
       if (options().tls->require_client_certificate && identity.sha256_fingerprint.empty()) {
         shared_->counters.handshakes_failed++;
+        shared_->counters.tls_no_certificate++;
         log(kLogWarning, "tls.handshake_failed", "reason=no client certificate");
         finish();
         return;
@@ -321,6 +344,7 @@ class Session final : public SessionBase {
       // A resumed session skips the verify callback; the allow-lists still apply to it.
       if (!peerAdmitted(ssl, identity)) {
         shared_->counters.handshakes_failed++;
+        shared_->counters.tls_not_allowed++;
         log(kLogWarning, "tls.client_not_allowed",
             "reason=client certificate not on the allow-list (subject \"" + identity.subject +
                 "\", sha256 " + identity.sha256_fingerprint + ")");
@@ -834,6 +858,12 @@ ListenerStats HttpsServer::stats() const {
   s.requests = c.requests.load();
   s.requests_rejected = c.rejected.load();
   s.timeouts = c.timeouts.load();
+  s.tls_failures.no_certificate = c.tls_no_certificate.load();
+  s.tls_failures.bad_certificate = c.tls_bad_certificate.load();
+  s.tls_failures.not_allowed = c.tls_not_allowed.load();
+  s.tls_failures.timeout = c.tls_timeout.load();
+  s.tls_failures.closed = c.tls_closed.load();
+  s.tls_failures.protocol = c.tls_protocol.load();
   s.connections_open = impl_->shared->open.load();
   return s;
 }

@@ -24,6 +24,15 @@ struct ListenerStats {
   std::uint64_t requests_rejected = 0;      // answered 400/405/413/431 by the listener itself
   std::uint64_t timeouts = 0;               // connections closed by a deadline
   std::size_t connections_open = 0;
+  // tls_handshakes_failed by reason.
+  struct TlsFailures {
+    std::uint64_t no_certificate = 0;   // the client presented none
+    std::uint64_t bad_certificate = 0;  // not issued by the client CA, expired, unusable
+    std::uint64_t not_allowed = 0;      // valid, but not on the subject/fingerprint allow-lists
+    std::uint64_t timeout = 0;          // the handshake deadline passed
+    std::uint64_t closed = 0;           // the peer closed during the handshake (TCP probes)
+    std::uint64_t protocol = 0;         // anything else: garbage records, no common version
+  } tls_failures;
 };
 
 class HttpsServer {

@@ -130,7 +130,8 @@ TEST_CASE("the admin listener answers health, readiness and metrics that follow 
       1);
   CHECK(e.samples.at(R"(ponte_node_request_duration_seconds_count{op="paVerifyPaymentNotice"})") ==
         5);
-  CHECK(e.samples.at("ponte_node_tls_handshake_failures_total") >= 1);
+  CHECK(e.samples.at(R"(ponte_node_tls_handshake_failures_total{reason="bad_certificate"})") >= 1);
+  CHECK(e.samples.at(R"(ponte_node_tls_handshake_failures_total{reason="not_allowed"})") == 0);
   CHECK(e.samples.at("ponte_node_connections_total") >= 2);
 
   // The same requests are in the audit journal, with the client certificate's subject.
