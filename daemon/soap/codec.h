@@ -19,7 +19,7 @@ namespace ponte::soap {
 struct Limits {
   std::size_t max_body_bytes = 1 << 20;     // the whole HTTP body
   int max_depth = 32;                       // element nesting, the Envelope being level 1
-  std::size_t max_string_length = 4096;     // bytes of one text value (or Header text)
+  std::size_t max_string_length = 4096;     // bytes of one text value, Header text or attribute
   int max_occurs = 100;                     // consecutive siblings with the same name
   std::size_t max_binary_length = 1 << 18;  // bytes of one base64 value: MBDAttachment (a signed
                                             // stamp document) and datiSpecificiServizioRequest
@@ -60,8 +60,8 @@ class Codec {
   //     that break a facet (amount form and range, patterns, lengths, dates, enumerations,
   //     base64), wrong cardinalities. The description names the element.
   //   PAA_SINTASSI_EXTRAXSD: a DOCTYPE ("DTD not allowed"), body over max_body_bytes, nesting
-  //     over max_depth, a value over max_string_length / max_binary_length, more than
-  //     max_occurs repeated siblings, invalid UTF-8 or a character XML forbids, an encoding
+  //     over max_depth, a value or attribute over max_string_length / max_binary_length, more
+  //     than max_occurs repeated siblings, invalid UTF-8 or a character XML forbids, an encoding
   //     other than UTF-8.
   // An unknown or missing SOAPAction gives op = nullopt. Never throws for any input.
   std::variant<Decoded, DecodeFailure> decode(std::string_view soap_action, std::string_view body);

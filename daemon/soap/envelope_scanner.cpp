@@ -248,6 +248,12 @@ class Scanner {
       if (p >= n) return malformed("unterminated attribute value");
       const std::string_view value = in_.substr(value_start, p - value_start);
       ++p;
+      // Attributes are free on the SOAP elements and gSOAP would keep any size: bounded here like
+      // a text value, before any other check, so that the size is the reason given.
+      if (value.size() > limits_.max_string_length) {
+        return extra("attribute '" + clip(attr) + "' longer than " +
+                     std::to_string(limits_.max_string_length) + " bytes");
+      }
       if (!references(value)) return false;
       if (attr == "xmlns") {
         bindings_.push_back({"", value});

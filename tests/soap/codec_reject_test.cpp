@@ -341,6 +341,28 @@ TEST_CASE("hostile input is PAA_SINTASSI_EXTRAXSD", "[unit]") {
            Operation::kSendRt, FaultCode::kSintassiExtraXsd,
            "receipt/receiptId: value longer than 4096 bytes");
   }
+  SECTION("an attribute longer than max_string_length") {
+    // Attributes are free on the SOAP elements, so without this bound a 900 KiB one went
+    // through to gSOAP and the request was answered OK.
+    refusedWith(codec,
+                test::replaceOnce(verify, "<soapenv:Header",
+                                  "<soapenv:Header a=\"" + std::string(5000, 'a') + "\""),
+                "attribute 'a' longer than 4096 bytes");
+    refusedWith(
+        codec,
+        test::replaceOnce(verify, "<soapenv:Envelope",
+                          "<soapenv:Envelope xmlns:t=\"urn:" + std::string(5000, 'u') + "\""),
+        "attribute 'xmlns:t' longer than 4096 bytes");
+    // In the payload the limit comes first too: the size is the reason to refuse.
+    refusedWith(codec,
+                test::replaceOnce(verify, "<idPA>", "<idPA b='" + std::string(4097, 'b') + "'>"),
+                "attribute 'b' longer than 4096 bytes");
+    // Exactly 4096 bytes pass, through gSOAP too.
+    CHECK(std::holds_alternative<Decoded>(
+        codec.decode("paVerifyPaymentNotice",
+                     test::replaceOnce(verify, "<soapenv:Header",
+                                       "<soapenv:Header a=\"" + std::string(4096, 'a') + "\""))));
+  }
   SECTION("a base64 value longer than max_binary_length") {
     Limits limits;
     limits.max_binary_length = 32;
