@@ -202,7 +202,25 @@ class Checker {
     }
   }
 
+  // The PostgreSQL engine needs no local files but its password's; the server itself is
+  // reached when check-config opens the store.
+  void checkPasswordFile(const StorageConfig& storage) {
+    if (storage.password_file.empty()) return;
+    const std::string key = "storage.password_file";
+    struct stat st {};
+    if (::stat(storage.password_file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      error(key + ": " + storage.password_file + " is not a file: create it, holding the password");
+    } else if (::access(storage.password_file.c_str(), R_OK) != 0) {
+      const int err = errno;
+      error(key + ": cannot read " + storage.password_file + " (" + std::strerror(err) +
+            "): give it to the user ponte runs as");
+    } else if ((st.st_mode & 0077) != 0) {
+      warning(key + ": " + storage.password_file + " can be read by other users: chmod 600 it");
+    }
+  }
+
   void checkDatabase(const StorageConfig& storage) {
+    if (storage.engine == StorageEngine::kPostgres) return checkPasswordFile(storage);
     const std::string key = "storage.path";
     namespace fs = std::filesystem;
     const fs::path db(storage.path);

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <tuple>
 
 #include "ops/utf8.h"
 
@@ -32,6 +33,27 @@ const CreditorInstitutionConfig* Config::findCreditorInstitution(
     if (ec.fiscal_code == fiscal_code) return &ec;
   }
   return nullptr;
+}
+
+const LedgerConfig* Config::findLedger(std::string_view name) const {
+  for (const auto& l : ledgers) {
+    if (l.name == name) return &l;
+  }
+  return nullptr;
+}
+
+std::string_view toString(LedgerType type) {
+  switch (type) {
+    case LedgerType::kWebhook:
+      return "webhook";
+    case LedgerType::kSpool:
+      return "spool";
+    case LedgerType::kJournal:
+      return "journal";
+    case LedgerType::kPlugin:
+      return "plugin";
+  }
+  return "plugin";
 }
 
 std::string ConfigError::text() const {
@@ -339,16 +361,20 @@ class Parser {
     }
     auto top = map(docs[0], 1, "",
                    {"broker", "stations", "creditor_institutions", "node_listener",
-                    "admin_listener", "audit", "storage", "logging", "time_zone"});
+                    "admin_listener", "api_listener", "audit", "ledgers", "outbox", "storage",
+                    "logging", "time_zone"});
     if (!top) return;
     // Sections are read in this order, whatever their order in the file, so that creditor
     // institutions can be checked against the stations already read.
     readBroker(*top);
     readStations(*top);
+    readLedgers(*top);
     readCreditorInstitutions(*top);
     readNodeListener(*top);
     readAdminListener(*top);
+    readApiListener(*top);
     readAudit(*top);
+    readOutbox(*top);
     readStorage(*top);
     readLogging(*top);
     if (const Entry* e = top->find("time_zone")) {
@@ -534,6 +560,8 @@ class Parser {
       } else if (std::find(ec.ledger_routes.begin(), ec.ledger_routes.end(), *v) !=
                  ec.ledger_routes.end()) {
         fail(item, "ledger \"" + *v + "\" is listed twice");
+      } else if (config_.findLedger(*v) == nullptr) {
+        fail(item, "no ledger \"" + *v + "\" is defined under ledgers");
       } else {
         ec.ledger_routes.push_back(*v);
       }
@@ -555,29 +583,36 @@ class Parser {
         }
       }
       if (const Entry* h = need(m, "sha256")) {
-        if (auto v = scalar(*h)) {
-          const bool hex =
-              v->size() == 64 && std::all_of(v->begin(), v->end(),
-                                             [](unsigned char c) { return std::isxdigit(c) != 0; });
-          if (!hex) {
-            fail(*h,
-                 "must be 64 hex digits: the SHA-256 of the key, e.g. from "
-                 "`printf %s KEY | sha256sum`");
-          } else {
-            std::string lower = *v;
-            std::transform(lower.begin(), lower.end(), lower.begin(),
-                           [](unsigned char c) { return char(std::tolower(c)); });
-            auto [it, fresh] = key_owner.emplace(lower, std::pair(ec.fiscal_code, h->line()));
-            if (!fresh) {
-              fail(*h, "the same key is configured at line " + std::to_string(it->second.second) +
-                           ": every key must be different");
-            }
-            key.sha256 = lower;
+        if (auto lower = sha256Hex(*h)) {
+          auto [it, fresh] = key_owner.emplace(*lower, std::pair(ec.fiscal_code, h->line()));
+          if (!fresh) {
+            fail(*h, "the same key is configured at line " + std::to_string(it->second.second) +
+                         ": every key must be different");
           }
+          key.sha256 = *lower;
         }
       }
       ec.api_keys.push_back(std::move(key));
     }
+  }
+
+  // The SHA-256 of a key, as 64 hex digits (any case), returned in lower case.
+  std::optional<std::string> sha256Hex(const Entry& e) {
+    auto v = scalar(e);
+    if (!v) return std::nullopt;
+    const bool hex = v->size() == 64 && std::all_of(v->begin(), v->end(), [](unsigned char c) {
+                       return std::isxdigit(c) != 0;
+                     });
+    if (!hex) {
+      fail(e,
+           "must be 64 hex digits: the SHA-256 of the key, e.g. from "
+           "`printf %s KEY | sha256sum`");
+      return std::nullopt;
+    }
+    std::string lower = *v;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return lower;
   }
 
   void readServiceAmount(const Entry& e, ServiceAmountConfig& out) {
@@ -767,20 +802,7 @@ class Parser {
       if (auto v = integer(*t, 0, 1024)) nl.threads = int(*v);
     }
     if (const Entry* t = need(*m, "tls")) readTls(*t, nl.tls);
-    if (const Entry* t = m->find("timeouts_ms")) {
-      if (auto tm = map(t->value, t->line(), t->path,
-                        {"handshake", "read_header", "read_body", "write", "idle"})) {
-        for (auto [key, out] :
-             {std::pair("handshake", &nl.timeouts.handshake),
-              std::pair("read_header", &nl.timeouts.read_header),
-              std::pair("read_body", &nl.timeouts.read_body),
-              std::pair("write", &nl.timeouts.write), std::pair("idle", &nl.timeouts.idle)}) {
-          if (const Entry* x = tm->find(key)) {
-            if (auto v = integer(*x, 1, 3'600'000)) *out = std::chrono::milliseconds(*v);
-          }
-        }
-      }
-    }
+    if (const Entry* t = m->find("timeouts_ms")) readTimeouts(*t, nl.timeouts);
     if (const Entry* l = m->find("limits")) {
       auto lm = map(l->value, l->line(), l->path,
                     {"max_body_bytes", "max_depth", "max_string_length", "max_occurs"});
@@ -803,22 +825,230 @@ class Parser {
     }
   }
 
+  // The timeouts_ms section every TLS listener has.
+  void readTimeouts(const Entry& e, TimeoutsConfig& timeouts) {
+    auto tm = map(e.value, e.line(), e.path,
+                  {"handshake", "read_header", "read_body", "write", "idle"});
+    if (!tm) return;
+    for (auto [key, out] : {std::pair("handshake", &timeouts.handshake),
+                            std::pair("read_header", &timeouts.read_header),
+                            std::pair("read_body", &timeouts.read_body),
+                            std::pair("write", &timeouts.write), std::pair("idle", &timeouts.idle)}) {
+      if (const Entry* x = tm->find(key)) {
+        if (auto v = integer(*x, 1, 3'600'000)) *out = std::chrono::milliseconds(*v);
+      }
+    }
+  }
+
+  // A non-empty list of fiscal codes of configured creditor institutions, each once.
+  std::vector<std::string> readEcList(const Entry& e) {
+    std::vector<std::string> out;
+    auto items = list(e);
+    if (!items) return out;
+    if (items->empty()) fail(e, "must list at least one creditor institution");
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      Entry item{e.key, (*items)[i], indexPath(e.path, i)};
+      auto v = scalar(item);
+      if (!v) continue;
+      if (config_.findCreditorInstitution(*v) == nullptr) {
+        fail(item, "no creditor institution \"" + *v + "\" is defined under creditor_institutions");
+      } else if (std::find(out.begin(), out.end(), *v) != out.end()) {
+        fail(item, "creditor institution " + *v + " is listed twice");
+      } else {
+        out.push_back(*v);
+      }
+    }
+    return out;
+  }
+
+  void readApiTls(const Entry& e, ApiTlsConfig& tls) {
+    auto m = map(e.value, e.line(), e.path,
+                 {"certificate", "private_key", "client_ca", "require_client_certificate",
+                  "client_certificates"});
+    if (!m) return;
+    for (auto [key, out] :
+         {std::pair("certificate", &tls.certificate), std::pair("private_key", &tls.private_key)}) {
+      if (const Entry* p = need(*m, key)) {
+        if (auto v = path(*p)) *out = *v;
+      }
+    }
+    if (const Entry* p = m->find("client_ca")) {
+      if (auto v = path(*p)) tls.client_ca = *v;
+    }
+    if (const Entry* r = m->find("require_client_certificate")) {
+      if (auto v = boolean(*r)) tls.require_client_certificate = *v;
+    }
+    if (const Entry* c = m->find("client_certificates")) {
+      for (const MapView& cm : listOfMaps(*c, {"subject", "creditor_institutions"})) {
+        ApiClientCertificateConfig cert;
+        if (const Entry* s = need(cm, "subject")) {
+          if (auto v = text(*s, 1, 1024)) {
+            const bool taken =
+                std::any_of(tls.client_certificates.begin(), tls.client_certificates.end(),
+                            [&](const ApiClientCertificateConfig& x) { return x.subject == *v; });
+            if (taken) fail(*s, "subject \"" + *v + "\" is mapped twice");
+            cert.subject = *v;
+          }
+        }
+        if (const Entry* l = need(cm, "creditor_institutions")) {
+          cert.creditor_institutions = readEcList(*l);
+        }
+        tls.client_certificates.push_back(std::move(cert));
+      }
+    }
+    if (tls.client_ca.empty() && (tls.require_client_certificate || !tls.client_certificates.empty())) {
+      fail(m->line(), m->child("client_ca"),
+           "is required to verify client certificates (require_client_certificate or "
+           "client_certificates is set)");
+    }
+  }
+
+  // An intermediary key's hash must differ from every other key, its own ECs' included: a key
+  // names one credential.
+  void readIntermediaryKeys(const Entry& e, ApiListenerConfig& al) {
+    std::map<std::string, int> hash_line;
+    for (const auto& ec : config_.creditor_institutions) {
+      for (const auto& k : ec.api_keys) hash_line.emplace(k.sha256, 0);
+    }
+    for (const MapView& m : listOfMaps(e, {"name", "sha256", "creditor_institutions"})) {
+      ApiIntermediaryKeyConfig key;
+      if (const Entry* n = need(m, "name")) {
+        if (auto v = text(*n, 1, 64)) {
+          const bool taken =
+              std::any_of(al.intermediary_keys.begin(), al.intermediary_keys.end(),
+                          [&](const ApiIntermediaryKeyConfig& k) { return k.name == *v; });
+          if (taken) fail(*n, "key name \"" + *v + "\" is used twice");
+          key.name = *v;
+        }
+      }
+      if (const Entry* h = need(m, "sha256")) {
+        if (auto v = sha256Hex(*h)) {
+          auto [it, fresh] = hash_line.emplace(*v, h->line());
+          if (!fresh) {
+            fail(*h, it->second == 0 ? "is the hash of a creditor institution's own key: every "
+                                       "key must be different"
+                                     : "the same key is configured at line " +
+                                           std::to_string(it->second) +
+                                           ": every key must be different");
+          }
+          key.sha256 = *v;
+        }
+      }
+      if (const Entry* l = need(m, "creditor_institutions")) {
+        key.creditor_institutions = readEcList(*l);
+      }
+      al.intermediary_keys.push_back(std::move(key));
+    }
+  }
+
+  void readApiListener(const MapView& top) {
+    const Entry* e = top.find("api_listener");
+    if (!e) return;
+    auto m = map(e->value, e->line(), e->path,
+                 {"enabled", "address", "port", "threads", "tls", "timeouts_ms", "limits",
+                  "intermediary_keys"});
+    if (!m) return;
+    ApiListenerConfig& al = config_.api_listener;
+    if (const Entry* b = m->find("enabled")) {
+      if (auto v = boolean(*b)) al.enabled = *v;
+    }
+    readAddressAndPort(*m, al.address, al.port);
+    if (const Entry* t = m->find("threads")) {
+      if (auto v = integer(*t, 1, 64)) al.threads = int(*v);
+    }
+    if (const Entry* t = m->find("tls")) {
+      readApiTls(*t, al.tls);
+    } else if (al.enabled) {
+      fail(m->line(), m->child("tls"), "is required when the API listener is enabled");
+    }
+    if (const Entry* t = m->find("timeouts_ms")) readTimeouts(*t, al.timeouts);
+    if (const Entry* l = m->find("limits")) {
+      if (auto lm = map(l->value, l->line(), l->path,
+                        {"max_body_bytes", "max_bulk_bytes", "bulk_batch"})) {
+        if (const Entry* x = lm->find("max_body_bytes")) {
+          if (auto v = integer(*x, 4096, 64 << 20)) al.limits.max_body_bytes = std::size_t(*v);
+        }
+        if (const Entry* x = lm->find("max_bulk_bytes")) {
+          if (auto v = integer(*x, 4096, std::int64_t{4} << 30)) {
+            al.limits.max_bulk_bytes = std::size_t(*v);
+          }
+        }
+        if (const Entry* x = lm->find("bulk_batch")) {
+          if (auto v = integer(*x, 1, 10000)) al.limits.bulk_batch = std::size_t(*v);
+        }
+      }
+    }
+    if (const Entry* k = m->find("intermediary_keys")) readIntermediaryKeys(*k, al);
+  }
+
   void readStorage(const MapView& top) {
     const Entry* e = need(top, "storage");
     if (!e) return;
-    auto m = map(e->value, e->line(), e->path, {"engine", "path"});
+    auto m = map(e->value, e->line(), e->path,
+                 {"engine", "path", "dsn", "password_file", "pool"});
     if (!m) return;
     if (const Entry* en = m->find("engine")) {
       if (auto v = scalar(*en)) {
         if (*v == "sqlite") {
           config_.storage.engine = StorageEngine::kSqlite;
+        } else if (*v == "postgres") {
+          config_.storage.engine = StorageEngine::kPostgres;
         } else {
-          fail(*en, "must be sqlite (the only engine of this version)");
+          fail(*en, "must be sqlite or postgres");
         }
       }
     }
-    if (const Entry* p = need(*m, "path")) {
-      if (auto v = path(*p)) config_.storage.path = *v;
+    // Each engine has its own keys; a key of the other one is a mistake worth reporting.
+    const bool postgres = config_.storage.engine == StorageEngine::kPostgres;
+    for (std::string_view key : {"path", "dsn", "password_file", "pool"}) {
+      const bool sqlite_key = key == "path";
+      if (m->has(std::string(key)) && sqlite_key == postgres) {
+        fail(m->at(key), std::string("is a key of engine ") + (sqlite_key ? "sqlite" : "postgres") +
+                             ", not of " + (postgres ? "postgres" : "sqlite"));
+      }
+    }
+    if (!postgres) {
+      if (const Entry* p = need(*m, "path")) {
+        if (auto v = path(*p)) config_.storage.path = *v;
+      }
+      return;
+    }
+    if (const Entry* d = need(*m, "dsn")) {
+      if (auto v = scalar(*d)) {
+        std::string lower(*v);
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const auto scheme = lower.find("://");
+        const auto at = lower.find('@');
+        const bool uri_password = scheme != std::string::npos && at != std::string::npos &&
+                                  lower.find(':', scheme + 3) < at;
+        if (v->empty()) {
+          fail(*d, "must not be empty");
+        } else if (lower.find("password") != std::string::npos || uri_password) {
+          // Secrets are referenced by path, never written in the configuration.
+          fail(*d, "must not hold a password: put it in a file named by password_file");
+        } else {
+          config_.storage.dsn = *v;
+        }
+      }
+    }
+    if (const Entry* p = m->find("password_file")) {
+      if (auto v = path(*p)) config_.storage.password_file = *v;
+    }
+    if (const Entry* pe = m->find("pool")) {
+      auto pm = map(pe->value, pe->line(), pe->path,
+                    {"size", "connect_timeout_ms", "statement_timeout_ms"});
+      if (!pm) return;
+      StoragePoolConfig& pool = config_.storage.pool;
+      if (const Entry* x = pm->find("size")) {
+        if (auto v = integer(*x, 1, 256)) pool.size = int(*v);
+      }
+      if (const Entry* x = pm->find("connect_timeout_ms")) {
+        if (auto v = integer(*x, 100, 60'000)) pool.connect_timeout_ms = int(*v);
+      }
+      if (const Entry* x = pm->find("statement_timeout_ms")) {
+        if (auto v = integer(*x, 100, 600'000)) pool.statement_timeout_ms = int(*v);
+      }
     }
   }
 
@@ -849,6 +1079,204 @@ class Parser {
       if (auto v = boolean(*b)) al.enabled = *v;
     }
     readAddressAndPort(*m, al.address, al.port);
+  }
+
+  // A ledger name: what ledger_routes refer to, and a label in logs and metrics.
+  static bool isLedgerName(std::string_view v) {
+    return !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '_' || c == '-' || c == '.';
+    });
+  }
+
+  void readLedgers(const MapView& top) {
+    const Entry* e = top.find("ledgers");
+    if (!e) return;
+    struct TypeKeys {
+      LedgerType type;
+      std::vector<std::string_view> keys;
+    };
+    static const std::vector<std::pair<std::string_view, TypeKeys>> kTypes = {
+        {"webhook",
+         {LedgerType::kWebhook,
+          {"url", "secret_file", "timeout_ms", "client_certificate", "client_key", "ca_file"}}},
+        {"spool", {LedgerType::kSpool, {"directory", "format"}}},
+        {"journal", {LedgerType::kJournal, {"directory"}}},
+        {"plugin", {LedgerType::kPlugin, {"path", "options"}}},
+    };
+    std::map<std::string, int> name_line;
+    for (const MapView& m :
+         listOfMaps(*e, {"name", "type", "url", "secret_file", "timeout_ms", "client_certificate",
+                         "client_key", "ca_file", "directory", "format", "path", "options"})) {
+      LedgerConfig ledger;
+      bool named = false;
+      if (const Entry* n = need(m, "name")) {
+        if (auto v = scalar(*n)) {
+          if (!isLedgerName(*v)) {
+            fail(*n, "must be a ledger name of 1 to 64 letters, digits, '_', '-' or '.'");
+          } else if (auto [it, fresh] = name_line.emplace(*v, n->line()); !fresh) {
+            fail(*n, "ledger \"" + *v + "\" is already defined at line " +
+                         std::to_string(it->second));
+          } else {
+            ledger.name = *v;
+            named = true;
+          }
+        }
+      }
+      const TypeKeys* type = nullptr;
+      if (const Entry* t = need(m, "type")) {
+        if (auto v = scalar(*t)) {
+          for (const auto& [word, keys] : kTypes) {
+            if (*v == word) type = &keys;
+          }
+          if (type == nullptr) fail(*t, "must be webhook, spool, journal or plugin");
+        }
+      }
+      if (type != nullptr) {
+        ledger.type = type->type;
+        readLedgerOptions(m, type->keys, ledger);
+      }
+      // Even a ledger with errors keeps its name, so routes naming it are not reported too.
+      if (named) config_.ledgers.push_back(std::move(ledger));
+    }
+  }
+
+  // The keys of one ledger's type, each checked, as the adapter's options.
+  void readLedgerOptions(const MapView& m, const std::vector<std::string_view>& keys,
+                         LedgerConfig& ledger) {
+    const std::string type_name(toString(ledger.type));
+    std::string allowed;
+    for (std::string_view k : keys) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
+    for (std::string_view key : {"url", "secret_file", "timeout_ms", "client_certificate",
+                                 "client_key", "ca_file", "directory", "format", "path",
+                                 "options"}) {
+      if (m.has(std::string(key)) &&
+          std::find(keys.begin(), keys.end(), key) == keys.end()) {
+        fail(m.at(key), "is not a key of " + type_name + " ledgers (they take: " + allowed + ")");
+      }
+    }
+    const auto put = [&](const char* key, const std::string& value) {
+      ledger.options.emplace_back(key, value);
+    };
+    const auto pathOption = [&](const char* key, bool required) {
+      const Entry* p = required ? need(m, key) : m.find(key);
+      if (p == nullptr) return;
+      if (auto v = path(*p)) put(key, *v);
+    };
+    switch (ledger.type) {
+      case LedgerType::kWebhook: {
+        if (const Entry* u = need(m, "url")) {
+          if (auto v = scalar(*u)) {
+            const bool ok = (v->rfind("https://", 0) == 0 || v->rfind("http://", 0) == 0) &&
+                            v->size() > 8 &&
+                            std::none_of(v->begin(), v->end(), [](unsigned char c) {
+                              return c <= ' ' || c == 0x7F;
+                            });
+            if (ok) {
+              put("url", *v);
+            } else {
+              fail(*u, "must be an https:// (or http://) URL without spaces");
+            }
+          }
+        }
+        // The signing secret is never written in the configuration, only the file holding it.
+        pathOption("secret_file", true);
+        if (const Entry* t = m.find("timeout_ms")) {
+          if (auto v = integer(*t, 100, 600'000)) put("timeout_ms", std::to_string(*v));
+        }
+        pathOption("client_certificate", false);
+        pathOption("client_key", false);
+        if (m.has("client_certificate") != m.has("client_key")) {
+          fail(m.line(), m.child(m.has("client_key") ? "client_certificate" : "client_key"),
+               "client_certificate and client_key go together");
+        }
+        pathOption("ca_file", false);
+        break;
+      }
+      case LedgerType::kSpool:
+        pathOption("directory", true);
+        if (const Entry* f = m.find("format")) {
+          if (auto v = scalar(*f)) {
+            if (*v == "json" || *v == "xml") {
+              put("format", *v);
+            } else {
+              fail(*f, "must be json (the canonical JSON) or xml (the receipt as received)");
+            }
+          }
+        }
+        break;
+      case LedgerType::kJournal:
+        pathOption("directory", true);
+        break;
+      case LedgerType::kPlugin: {
+        if (const Entry* p = need(m, "path")) {
+          if (auto v = path(*p)) ledger.plugin = *v;
+        }
+        const Entry* o = m.find("options");
+        if (o == nullptr) break;
+        if (!o->value.IsMap()) {
+          fail(*o, "must be a mapping of option names to values");
+          break;
+        }
+        for (auto it = o->value.begin(); it != o->value.end(); ++it) {
+          const int line = markLine(it->first, o->line());
+          const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
+          const std::string key_path = o->path + "." + key;
+          if (!isLedgerName(key)) {
+            fail(line, o->path, "option names are 1 to 64 letters, digits, '_', '-' or '.'");
+          } else if (!it->second.IsScalar()) {
+            fail(line, key_path, "must be a single value (plugins receive options as text)");
+          } else if (std::any_of(ledger.options.begin(), ledger.options.end(),
+                                 [&](const auto& kv) { return kv.first == key; })) {
+            fail(line, key_path, "repeated key: each key may appear once");
+          } else {
+            ledger.options.emplace_back(key, it->second.Scalar());
+          }
+        }
+        break;
+      }
+    }
+  }
+
+  void readOutbox(const MapView& top) {
+    const Entry* e = top.find("outbox");
+    if (!e) return;
+    auto m = map(e->value, e->line(), e->path,
+                 {"workers", "initial_backoff_s", "max_backoff_s", "jitter", "alert_after_s",
+                  "lease_s", "batch"});
+    if (!m) return;
+    OutboxConfig& o = config_.outbox;
+    for (auto [key, out, min, max] :
+         {std::tuple("workers", &o.workers, 1, 64),
+          std::tuple("initial_backoff_s", &o.initial_backoff_s, 1, 86'400),
+          std::tuple("alert_after_s", &o.alert_after_s, 1, 604'800),
+          std::tuple("lease_s", &o.lease_s, 1, 86'400), std::tuple("batch", &o.batch, 1, 1000)}) {
+      if (const Entry* x = m->find(key)) {
+        if (auto v = integer(*x, min, max)) *out = int(*v);
+      }
+    }
+    if (const Entry* x = m->find("max_backoff_s")) {
+      if (auto v = integer(*x, o.initial_backoff_s, 604'800,
+                           "must be between initial_backoff_s (" +
+                               std::to_string(o.initial_backoff_s) + ") and 604800")) {
+        o.max_backoff_s = int(*v);
+      }
+    } else if (o.max_backoff_s < o.initial_backoff_s) {
+      fail(m->line(), m->child("max_backoff_s"),
+           "must be set, at least initial_backoff_s, when initial_backoff_s is over 21600 (the "
+           "default max_backoff_s)");
+    }
+    if (const Entry* x = m->find("jitter")) {
+      if (auto v = scalar(*x)) {
+        double d = -1;
+        const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), d);
+        if (x->value.Tag() == "!" || ec != std::errc() || end != v->data() + v->size() || d < 0 ||
+            d > 1) {
+          fail(*x, "must be a number from 0 to 1, such as 0.2");
+        } else {
+          o.jitter = d;
+        }
+      }
+    }
   }
 
   void readAudit(const MapView& top) {

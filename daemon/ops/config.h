@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/money.h"
@@ -123,16 +124,99 @@ struct AdminListenerConfig {
   std::uint16_t port = 9464;  // 0: any free port (tests)
 };
 
+// A client certificate of the back office, by subject, and the ECs it may act for.
+struct ApiClientCertificateConfig {
+  std::string subject;  // RFC 2253, as `openssl x509 -noout -subject -nameopt RFC2253` prints it
+  std::vector<std::string> creditor_institutions;  // fiscal codes of configured ECs, at least one
+};
+
+// An intermediary's back-office key: one key enabled for several ECs (each EC's own keys are
+// under creditor_institutions[].api_keys).
+struct ApiIntermediaryKeyConfig {
+  std::string name;    // for logs, unique among the intermediary keys
+  std::string sha256;  // 64 lower-case hex digits; no other key may have the same hash
+  std::vector<std::string> creditor_institutions;  // fiscal codes of configured ECs, at least one
+};
+
+struct ApiTlsConfig {
+  std::string certificate;  // PEM server certificate (chain), absolute path
+  std::string private_key;  // PEM private key, unencrypted, absolute path
+  std::string client_ca;    // PEM CA bundle for client certificates; empty: none are asked for
+  // true: a connection without a valid client certificate is refused (then keys are still
+  // checked, and a certificate alone admits only when it is mapped below).
+  bool require_client_certificate = false;
+  std::vector<ApiClientCertificateConfig> client_certificates;
+};
+
+struct ApiLimitsConfig {
+  std::size_t max_body_bytes = 1'048'576;    // any request but a bulk import
+  std::size_t max_bulk_bytes = 67'108'864;   // a bulk import's body
+  std::size_t bulk_batch = 1000;             // positions committed together in a bulk import
+};
+
+// The back-office HTTPS listener of the municipalities (JSON, GPD-compatible debt positions).
+struct ApiListenerConfig {
+  bool enabled = false;
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8444;  // 0: any free port (tests)
+  int threads = 2;            // event-loop threads, 1..64
+  ApiTlsConfig tls;           // required when enabled
+  TimeoutsConfig timeouts;
+  ApiLimitsConfig limits;
+  std::vector<ApiIntermediaryKeyConfig> intermediary_keys;
+};
+
+// How a ledger receives receipts: a built-in adapter or a plugin (a shared object).
+enum class LedgerType { kWebhook, kSpool, kJournal, kPlugin };
+
+// "webhook", "spool", "journal", "plugin".
+std::string_view toString(LedgerType type);
+
+// A municipality's accounting system that receipts are forwarded to (a ledger route), named by
+// creditor_institutions[].ledger_routes. The options are the type's keys as text, checked and with
+// paths made absolute, handed to the adapter as they are:
+//   webhook: url, secret_file, timeout_ms, client_certificate, client_key, ca_file
+//   spool:   directory, format (json or xml)
+//   journal: directory
+//   plugin:  the keys under `options`, passed through unchecked
+struct LedgerConfig {
+  std::string name;  // 1..64 letters, digits, '_', '-', '.'; unique
+  LedgerType type = LedgerType::kWebhook;
+  std::string plugin;  // kPlugin: the shared object, absolute path
+  std::vector<std::pair<std::string, std::string>> options;  // in the file's order
+};
+
+// The outbox workers that deliver receipts to the ledgers.
+struct OutboxConfig {
+  int workers = 2;              // delivery threads, 1..64
+  int initial_backoff_s = 30;   // wait after the first failed attempt, 1..86400
+  int max_backoff_s = 21'600;   // longest wait (6 h), initial_backoff_s..604800
+  double jitter = 0.2;          // 0..1: each wait is shortened by up to this fraction
+  int alert_after_s = 3600;     // a delivery pending longer raises an alert, 1..604800
+  int lease_s = 300;            // a claimed delivery is reserved this long, 1..86400
+  int batch = 20;               // deliveries claimed at once per EC, 1..1000
+};
+
 // The audit journal of node interactions.
 struct AuditConfig {
   int retention_days = 90;  // entries older than this are purged, 1..3650
 };
 
-enum class StorageEngine { kSqlite };
+enum class StorageEngine { kSqlite, kPostgres };
+
+// The connections of the PostgreSQL engine (storage.pool).
+struct StoragePoolConfig {
+  int size = 8;                     // connections for reads and synchronous writes, 1..256
+  int connect_timeout_ms = 1000;    // 100..60000
+  int statement_timeout_ms = 2000;  // 100..600000
+};
 
 struct StorageConfig {
   StorageEngine engine = StorageEngine::kSqlite;
-  std::string path;  // sqlite: the database file, absolute path
+  std::string path;           // sqlite: the database file, absolute path
+  std::string dsn;            // postgres: a libpq connection string or URI, without a password
+  std::string password_file;  // postgres: absolute path of the password's file; empty: none
+  StoragePoolConfig pool;     // postgres
 };
 
 struct LoggingConfig {
@@ -148,7 +232,10 @@ struct Config {
   std::vector<CreditorInstitutionConfig> creditor_institutions;
   NodeListenerConfig node_listener;
   AdminListenerConfig admin_listener;
+  ApiListenerConfig api_listener;
   AuditConfig audit;
+  std::vector<LedgerConfig> ledgers;
+  OutboxConfig outbox;
   StorageConfig storage;
   LoggingConfig logging;
   std::string time_zone = "Europe/Rome";  // IANA zone in which "today" is counted
@@ -156,6 +243,7 @@ struct Config {
   // Lookups by key; nullptr when absent. Pointers are valid while the Config is not modified.
   const StationConfig* findStation(std::string_view id) const;
   const CreditorInstitutionConfig* findCreditorInstitution(std::string_view fiscal_code) const;
+  const LedgerConfig* findLedger(std::string_view name) const;
 };
 
 // One problem in a config file.

@@ -213,6 +213,48 @@ TEST_CASE("the annotated example full.yaml parses into the expected values", "[u
   CHECK(nl.limits.max_string_length == 2048);
   CHECK(nl.limits.max_occurs == 50);
 
+  const ApiListenerConfig& al = c.api_listener;
+  CHECK(al.enabled);
+  CHECK(al.port == 9444);
+  CHECK(al.threads == 3);
+  CHECK(al.tls.certificate == kTestDir + "/certs/api.pem");
+  CHECK(al.tls.private_key == "/etc/ponte/private/api.key");
+  CHECK(al.tls.client_ca == kTestDir + "/certs/backoffice-ca.pem");
+  CHECK(al.tls.require_client_certificate);
+  REQUIRE(al.tls.client_certificates.size() == 1);
+  CHECK(al.tls.client_certificates[0].creditor_institutions ==
+        std::vector<std::string>{"80015010723"});
+  CHECK(al.limits.max_body_bytes == 65536);
+  CHECK(al.limits.max_bulk_bytes == 1048576);
+  CHECK(al.limits.bulk_batch == 500);
+  REQUIRE(al.intermediary_keys.size() == 1);
+  CHECK(al.intermediary_keys[0].creditor_institutions ==
+        std::vector<std::string>{"80015010723", "83000390019"});
+
+  REQUIRE(c.ledgers.size() == 4);
+  CHECK(c.ledgers[0].type == LedgerType::kWebhook);
+  using Options = std::vector<std::pair<std::string, std::string>>;
+  CHECK(c.ledgers[0].options == Options{{"url", "https://tributi.valbruna.example/ricevute"},
+                                        {"secret_file", kTestDir + "/secrets/tributi.secret"},
+                                        {"timeout_ms", "5000"}});
+  CHECK(c.ledgers[1].type == LedgerType::kSpool);
+  CHECK(c.ledgers[1].options ==
+        Options{{"directory", "/var/spool/ponte/contabilita"}, {"format", "xml"}});
+  CHECK(c.ledgers[2].type == LedgerType::kJournal);
+  CHECK(c.ledgers[2].options == Options{{"directory", kTestDir + "/journal"}});
+  CHECK(c.ledgers[3].type == LedgerType::kPlugin);
+  CHECK(c.ledgers[3].plugin == "/usr/lib/ponte/ledgers/gestionale.so");
+  CHECK(c.ledgers[3].options == Options{{"endpoint", "https://gestionale.example/api"}});
+  CHECK(c.findLedger("registro") == &c.ledgers[2]);
+  CHECK(c.findLedger("nope") == nullptr);
+  CHECK(c.outbox.workers == 3);
+  CHECK(c.outbox.initial_backoff_s == 10);
+  CHECK(c.outbox.max_backoff_s == 3600);
+  CHECK(c.outbox.jitter == 0.5);
+  CHECK(c.outbox.alert_after_s == 600);
+  CHECK(c.outbox.lease_s == 120);
+  CHECK(c.outbox.batch == 50);
+
   CHECK(c.storage.engine == StorageEngine::kSqlite);
   CHECK(c.storage.path == kTestDir + "/data/ponte.db");
   CHECK(c.logging.level == LogLevel::kDebug);
@@ -236,7 +278,8 @@ TEST_CASE("an unknown key names file, line and key path", "[unit]") {
   CHECK(errorsOf(inserted(19, "loging:\n  level: info")) ==
         std::vector<std::string>{
             "/etc/ponte/t.yaml:20: loging: unknown key (expected one of: broker, stations, "
-            "creditor_institutions, node_listener, admin_listener, audit, storage, logging, time_zone)"});
+            "creditor_institutions, node_listener, admin_listener, api_listener, audit, ledgers, "
+            "outbox, storage, logging, time_zone)"});
 }
 
 TEST_CASE("a repeated key is an error", "[unit]") {
@@ -493,4 +536,62 @@ TEST_CASE("unreadable, empty and malformed files", "[unit]") {
 TEST_CASE("ConfigError text leaves out the parts that are not set", "[unit]") {
   CHECK(ConfigError{"a.yaml", 3, "x.y", "bad"}.text() == "a.yaml:3: x.y: bad");
   CHECK(ConfigError{"a.yaml", 0, "", "unreadable"}.text() == "a.yaml: unreadable");
+}
+
+TEST_CASE("storage: the postgres engine takes a dsn, a password file and pool settings", "[unit]") {
+  const std::string postgres =
+      "  engine: postgres\n"
+      "  dsn: \"host=db1,db2 dbname=ponte user=ponte target_session_attrs=read-write\"\n"
+      "  password_file: secrets/db-password\n"
+      "  pool: {size: 16, connect_timeout_ms: 500, statement_timeout_ms: 3000}";
+  ConfigResult r = parseConfigText(replaced(19, postgres), "/etc/ponte/t.yaml");
+  INFO(dump(errorTexts(r)));
+  REQUIRE(r.ok());
+  const StorageConfig& s = r.config->storage;
+  CHECK(s.engine == StorageEngine::kPostgres);
+  CHECK(s.dsn == "host=db1,db2 dbname=ponte user=ponte target_session_attrs=read-write");
+  CHECK(s.password_file == "/etc/ponte/secrets/db-password");
+  CHECK(s.path.empty());
+  CHECK(s.pool.size == 16);
+  CHECK(s.pool.connect_timeout_ms == 500);
+  CHECK(s.pool.statement_timeout_ms == 3000);
+
+  // The defaults, with only the dsn given.
+  ConfigResult d = parseConfigText(replaced(19, "  engine: postgres\n  dsn: \"dbname=ponte\""),
+                                   "/etc/ponte/t.yaml");
+  INFO(dump(errorTexts(d)));
+  REQUIRE(d.ok());
+  CHECK(d.config->storage.password_file.empty());
+  CHECK(d.config->storage.pool.size == 8);
+  CHECK(d.config->storage.pool.connect_timeout_ms == 1000);
+  CHECK(d.config->storage.pool.statement_timeout_ms == 2000);
+}
+
+TEST_CASE("storage: each engine refuses the other's keys, passwords in the dsn and bad pools",
+          "[unit]") {
+  CHECK(errorsOf(replaced(19, "  engine: postgres\n  path: ponte.db")) ==
+        std::vector<std::string>{
+            "/etc/ponte/t.yaml:19: storage.dsn: missing required key",
+            "/etc/ponte/t.yaml:20: storage.path: is a key of engine sqlite, not of postgres"});
+  CHECK(errorsOf(inserted(19, "  dsn: \"dbname=ponte\"")) ==
+        std::vector<std::string>{
+            "/etc/ponte/t.yaml:20: storage.dsn: is a key of engine postgres, not of sqlite"});
+  CHECK(errorsOf(replaced(19, "  engine: postgres\n  dsn: \"dbname=ponte password=secret\"")) ==
+        std::vector<std::string>{"/etc/ponte/t.yaml:20: storage.dsn: must not hold a password: "
+                                 "put it in a file named by password_file"});
+  CHECK(errorsOf(replaced(19, "  engine: postgres\n  dsn: \"postgresql://ponte:secret@db/p\"")) ==
+        std::vector<std::string>{"/etc/ponte/t.yaml:20: storage.dsn: must not hold a password: "
+                                 "put it in a file named by password_file"});
+  CHECK(
+      errorsOf(replaced(19, "  engine: mysql\n  path: ponte.db")) ==
+      std::vector<std::string>{"/etc/ponte/t.yaml:19: storage.engine: must be sqlite or postgres"});
+  CHECK(errorsOf(replaced(19,
+                          "  engine: postgres\n  dsn: \"dbname=p\"\n"
+                          "  pool: {size: 0, statement_timeout_ms: 50, spare: 1}")) ==
+        std::vector<std::string>{
+            "/etc/ponte/t.yaml:21: storage.pool.spare: unknown key (expected one of: size, "
+            "connect_timeout_ms, statement_timeout_ms)",
+            "/etc/ponte/t.yaml:21: storage.pool.size: must be between 1 and 256",
+            "/etc/ponte/t.yaml:21: storage.pool.statement_timeout_ms: must be between 100 and "
+            "600000"});
 }
