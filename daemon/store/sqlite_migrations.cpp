@@ -117,9 +117,19 @@ CREATE INDEX audit_ec_at ON audit (ec, at_ms);
 CREATE INDEX audit_ec_notice ON audit (ec, notice, at_ms);
 )sql";
 
+// Ledger routes whose deliveries are held (an operator's pause, or a ledger that answered FATAL).
+constexpr std::string_view kPausedRoutes = R"sql(
+CREATE TABLE paused_routes (
+  route     TEXT    PRIMARY KEY,
+  paused_ms INTEGER NOT NULL,
+  reason    TEXT    NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
+    Migration{3, "paused ledger routes", kPausedRoutes},
 };
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace {
 // The receipt columns shared by listReceipts and the deliveries, in this order.
 constexpr const char* kReceiptColumns =
     "r.id, r.receipt_id, r.notice_number, r.iuv, r.amount_cents, r.received_at_ms,"
-    " r.payment_date_time, r.psp, r.double_payment, r.unmatched, r.v2, r.raw_xml";
+    " r.payment_date_time, r.psp, r.double_payment, r.unmatched, r.v2, r.raw_xml, r.parsed";
 
 StoredReceipt receiptFromRow(const Statement& s, int first, const std::string& ec) {
   StoredReceipt r;
@@ -28,7 +28,31 @@ StoredReceipt receiptFromRow(const Statement& s, int first, const std::string& e
   r.unmatched = s.columnInt64(first + 9) != 0;
   r.v2 = s.columnInt64(first + 10) != 0;
   r.raw_xml = s.columnText(first + 11);
+  r.receipt_json = s.columnText(first + 12);
   return r;
+}
+
+// The WHERE clause of a position filter, with parameters ?1..?5. The text depends only on which
+// filters are set, so at most 16 variants end up in each connection's statement cache.
+std::string positionWhere(const PositionFilter& filter) {
+  std::string sql = "ec = ?1";
+  if (filter.status) sql += " AND status = ?2";
+  if (!filter.debtor_fiscal_code.empty()) sql += " AND debtor_fiscal_code = ?3";
+  if (filter.due_from || filter.due_to) {
+    sql += " AND EXISTS (SELECT 1 FROM payment_options o WHERE o.position_id = p.id";
+    if (filter.due_from) sql += " AND o.due_date >= ?4";
+    if (filter.due_to) sql += " AND o.due_date <= ?5";
+    sql += ")";
+  }
+  return sql;
+}
+
+void bindPositionFilter(Statement& s, const std::string& ec, const PositionFilter& filter) {
+  s.bind(1, ec);
+  if (filter.status) s.bind(2, core::toString(*filter.status));
+  if (!filter.debtor_fiscal_code.empty()) s.bind(3, filter.debtor_fiscal_code);
+  if (filter.due_from) s.bind(4, static_cast<std::int64_t>(filter.due_from->days()));
+  if (filter.due_to) s.bind(5, static_cast<std::int64_t>(filter.due_to->days()));
 }
 
 std::string deliverySelect(const char* where) {
@@ -115,26 +139,11 @@ Result<std::vector<core::DebtPosition>> readPositions(Connection& db, const std:
   if (filter.limit < 1 || filter.limit > kMaxPageSize) {
     return Error{ErrorKind::kInvalid, "page size must be 1.." + std::to_string(kMaxPageSize)};
   }
-  // The text depends only on which filters are set, so at most 16 variants end up in each
-  // connection's statement cache.
-  std::string sql = "SELECT id, document FROM positions p WHERE ec = ?1";
-  if (filter.status) sql += " AND status = ?2";
-  if (!filter.debtor_fiscal_code.empty()) sql += " AND debtor_fiscal_code = ?3";
-  if (filter.due_from || filter.due_to) {
-    sql += " AND EXISTS (SELECT 1 FROM payment_options o WHERE o.position_id = p.id";
-    if (filter.due_from) sql += " AND o.due_date >= ?4";
-    if (filter.due_to) sql += " AND o.due_date <= ?5";
-    sql += ")";
-  }
-  sql += " ORDER BY id LIMIT ?6 OFFSET ?7";
-  auto s = db.statement(sql);
+  auto s = db.statement("SELECT id, document FROM positions p WHERE " + positionWhere(filter) +
+                        " ORDER BY id LIMIT ?6 OFFSET ?7");
   if (!s) return s.error();
   StatementUse use(*s.value());
-  use->bind(1, ec);
-  if (filter.status) use->bind(2, core::toString(*filter.status));
-  if (!filter.debtor_fiscal_code.empty()) use->bind(3, filter.debtor_fiscal_code);
-  if (filter.due_from) use->bind(4, static_cast<std::int64_t>(filter.due_from->days()));
-  if (filter.due_to) use->bind(5, static_cast<std::int64_t>(filter.due_to->days()));
+  bindPositionFilter(*use, ec, filter);
   use->bind(6, static_cast<std::int64_t>(filter.limit))
       .bind(7, static_cast<std::int64_t>(filter.page) * filter.limit);
   std::vector<core::DebtPosition> out;
@@ -162,6 +171,32 @@ Result<std::vector<StoredReceipt>> readReceipts(Connection& db, const std::strin
   int rc;
   while ((rc = use->step()) == SQLITE_ROW) out.push_back(receiptFromRow(*use, 0, ec));
   if (rc != SQLITE_DONE) return db.error("list receipts", rc);
+  return out;
+}
+
+Result<std::int64_t> readMatchingPositionCount(Connection& db, const std::string& ec,
+                                               const PositionFilter& filter) {
+  auto s = db.statement("SELECT count(*) FROM positions p WHERE " + positionWhere(filter));
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  bindPositionFilter(*use, ec, filter);
+  int rc = use->step();
+  if (rc != SQLITE_ROW) return db.error("count positions", rc);
+  return use->columnInt64(0);
+}
+
+Result<std::vector<StoredReceipt>> readReceiptsByNotice(Connection& db, const std::string& ec,
+                                                        const std::string& nav) {
+  auto s = db.statement(std::string("SELECT ") + kReceiptColumns +
+                        " FROM receipts r WHERE r.ec = ?1 AND r.notice_number = ?2"
+                        " ORDER BY r.received_at_ms, r.id");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, nav);
+  std::vector<StoredReceipt> out;
+  int rc;
+  while ((rc = use->step()) == SQLITE_ROW) out.push_back(receiptFromRow(*use, 0, ec));
+  if (rc != SQLITE_DONE) return db.error("list receipts of notice " + nav, rc);
   return out;
 }
 
@@ -227,6 +262,20 @@ Result<std::vector<Delivery>> readDeliveries(Connection& db, const std::string& 
     out.push_back(std::move(d.value()));
   }
   if (rc != SQLITE_DONE) return db.error("list deliveries", rc);
+  return out;
+}
+
+Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db) {
+  auto s = db.statement("SELECT route, paused_ms, reason FROM paused_routes ORDER BY route");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  std::vector<PausedRoute> out;
+  int rc;
+  while ((rc = use->step()) == SQLITE_ROW) {
+    out.push_back(PausedRoute{std::string(use->columnText(0)), use->columnInt64(1),
+                              std::string(use->columnText(2))});
+  }
+  if (rc != SQLITE_DONE) return db.error("list paused routes", rc);
   return out;
 }
 

@@ -32,6 +32,14 @@ Result<std::vector<core::DebtPosition>> readPositions(Connection& db, const std:
 Result<std::vector<StoredReceipt>> readReceipts(Connection& db, const std::string& ec,
                                                 std::int64_t from_unix_ms, std::int64_t to_unix_ms);
 
+// Store::countMatchingPositions.
+Result<std::int64_t> readMatchingPositionCount(Connection& db, const std::string& ec,
+                                               const PositionFilter& filter);
+
+// Store::listReceiptsByNotice: by received_at then row id.
+Result<std::vector<StoredReceipt>> readReceiptsByNotice(Connection& db, const std::string& ec,
+                                                        const std::string& nav);
+
 // Store::listDeliveries. kInvalid for limit outside 1..kMaxPageSize.
 Result<std::vector<Delivery>> readDeliveries(Connection& db, const std::string& ec,
                                              DeliveryState state, std::int64_t after_id, int limit);
@@ -39,6 +47,9 @@ Result<std::vector<Delivery>> readDeliveries(Connection& db, const std::string& 
 // One outbox row of the EC with its receipt; nullopt when there is none.
 Result<std::optional<Delivery>> readDelivery(Connection& db, const std::string& ec,
                                              std::int64_t id);
+
+// Store::listPausedRoutes, by route name.
+Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db);
 
 // The outbox state names stored in the outbox table: 'pending', 'delivered', 'dead'.
 std::string_view deliveryStateName(DeliveryState state);

@@ -172,6 +172,33 @@ class SqliteStore final : public Store {
     return sqlite::readPositionCount(*db.value());
   }
 
+  Result<std::int64_t> countMatchingPositions(const std::string& ec,
+                                              const PositionFilter& filter) override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readMatchingPositionCount(*db.value(), ec, filter);
+  }
+
+  Result<std::vector<StoredReceipt>> listReceiptsByNotice(const std::string& ec,
+                                                          const std::string& nav) override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readReceiptsByNotice(*db.value(), ec, nav);
+  }
+
+  Result<UpsertOutcome> createPosition(const core::DebtPosition& position) override {
+    return wait<UpsertOutcome>([position](Connection& db) {
+      return sqlite::writePosition(db, position, /*must_create=*/true);
+    });
+  }
+
+  Result<Done> deletePosition(const std::string& ec, const std::string& iupd,
+                              core::PositionStatus only_if) override {
+    return wait<Done>([ec, iupd, only_if](Connection& db) {
+      return sqlite::removePosition(db, ec, iupd, only_if);
+    });
+  }
+
   Result<UpsertOutcome> upsertPosition(const core::DebtPosition& position) override {
     return wait<UpsertOutcome>(
         [position](Connection& db) { return sqlite::writePosition(db, position); });
@@ -241,6 +268,22 @@ class SqliteStore final : public Store {
                                         std::int64_t now_unix_ms) override {
     return wait<std::int64_t>(
         [=](Connection& db) { return sqlite::reviveDeliveries(db, ec, delivery_id, now_unix_ms); });
+  }
+
+  Result<Done> pauseRoute(const std::string& route, const std::string& reason,
+                          std::int64_t at_unix_ms) override {
+    return wait<Done>(
+        [=](Connection& db) { return sqlite::writeRoutePause(db, route, reason, at_unix_ms); });
+  }
+
+  Result<bool> resumeRoute(const std::string& route) override {
+    return wait<bool>([=](Connection& db) { return sqlite::removeRoutePause(db, route); });
+  }
+
+  Result<std::vector<PausedRoute>> listPausedRoutes() override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readPausedRoutes(*db.value());
   }
 
   void recordAudit(AuditEntry entry) override { writer_.submitAudit(std::move(entry)); }

@@ -196,6 +196,36 @@ Result<UpsertOutcome> writePosition(Connection& db, const core::DebtPosition& p,
   return stored.value() ? UpsertOutcome::kUpdated : UpsertOutcome::kCreated;
 }
 
+Result<Done> removePosition(Connection& db, const std::string& ec, const std::string& iupd,
+                            core::PositionStatus only_if) {
+  auto find = db.statement("SELECT id, status FROM positions WHERE ec = ?1 AND iupd = ?2");
+  if (!find) return find.error();
+  std::int64_t id = 0;
+  {
+    StatementUse use(*find.value());
+    use->bind(1, ec).bind(2, iupd);
+    int rc = use->step();
+    if (rc == SQLITE_DONE) {
+      return Error{ErrorKind::kNotFound, "no position " + iupd + " in EC " + ec};
+    }
+    if (rc != SQLITE_ROW) return db.error("find position " + iupd, rc);
+    if (use->columnText(1) != core::toString(only_if)) {
+      return conflict("position " + iupd + " is " + std::string(use->columnText(1)) + ", not " +
+                      std::string(core::toString(only_if)));
+    }
+    id = use->columnInt64(0);
+  }
+  for (const char* sql : {"DELETE FROM payment_options WHERE position_id = ?1",
+                          "DELETE FROM positions WHERE id = ?1"}) {
+    auto s = db.statement(sql);
+    if (!s) return s.error();
+    StatementUse use(*s.value());
+    use->bind(1, id);
+    if (auto r = expectDone(db, *use, "delete position " + iupd); !r) return r.error();
+  }
+  return Done{};
+}
+
 Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& w) {
   const core::Receipt& r = w.receipt;
   if (w.ec_fiscal_code.empty()) return invalid("receipt without EC fiscal code");
@@ -325,6 +355,7 @@ Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string&
   {
     auto s = db.statement(
         "SELECT id FROM outbox WHERE ec = ?1 AND state = 'pending' AND next_attempt_ms <= ?2"
+        " AND route NOT IN (SELECT route FROM paused_routes)"
         " ORDER BY next_attempt_ms, id LIMIT ?3");
     if (!s) return s.error();
     StatementUse use(*s.value());
@@ -392,6 +423,27 @@ Result<std::int64_t> reviveDeliveries(Connection& db, const std::string& ec,
   }
   if (auto r = expectDone(db, *use, "replay deliveries"); !r) return r.error();
   return db.changes();
+}
+
+Result<Done> writeRoutePause(Connection& db, const std::string& route, const std::string& reason,
+                             std::int64_t at_unix_ms) {
+  if (route.empty()) return invalid("pause of a ledger route without a name");
+  auto s = db.statement(
+      "INSERT INTO paused_routes (route, paused_ms, reason) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (route) DO UPDATE SET reason = excluded.reason");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, route).bind(2, at_unix_ms).bind(3, reason);
+  return expectDone(db, *use, "pause ledger route " + route);
+}
+
+Result<bool> removeRoutePause(Connection& db, const std::string& route) {
+  auto s = db.statement("DELETE FROM paused_routes WHERE route = ?1");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, route);
+  if (auto r = expectDone(db, *use, "resume ledger route " + route); !r) return r.error();
+  return db.changes() > 0;
 }
 
 Result<Done> writePaymentAttempt(Connection& db, const std::string& ec, const std::string& nav,

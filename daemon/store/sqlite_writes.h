@@ -20,6 +20,11 @@ namespace ponte::store::sqlite {
 Result<UpsertOutcome> writePosition(Connection& db, const core::DebtPosition& position,
                                     bool must_create = false);
 
+// Store::deletePosition: the position row and its notice index rows. kNotFound when the EC has
+// no such position, kConflict when its status is not only_if.
+Result<Done> removePosition(Connection& db, const std::string& ec, const std::string& iupd,
+                            core::PositionStatus only_if);
+
 // Stores a receipt as described by Store::commitReceipt, with one pending outbox row per distinct
 // route. kInvalid for an empty ec or receipt_id; kFatal when the matched position's document is
 // unreadable.
@@ -37,6 +42,13 @@ Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string&
 // Store::reportDelivery. kNotFound when no pending delivery `id` exists in the EC.
 Result<Done> writeDeliveryReport(Connection& db, const std::string& ec, std::int64_t id,
                                  const DeliveryReport& report);
+
+// Store::pauseRoute: inserts the route's pause, or replaces the reason of an existing one.
+Result<Done> writeRoutePause(Connection& db, const std::string& route, const std::string& reason,
+                             std::int64_t at_unix_ms);
+
+// Store::resumeRoute: false when the route was not paused.
+Result<bool> removeRoutePause(Connection& db, const std::string& route);
 
 // Store::replayDeliveries: dead -> pending, attempts reset. Returns the number of rows revived.
 Result<std::int64_t> reviveDeliveries(Connection& db, const std::string& ec,

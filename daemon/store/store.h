@@ -86,6 +86,9 @@ struct StoredReceipt {
   bool unmatched = false;
   bool v2 = false;
   std::string raw_xml;
+  // The parsed receipt (store/receipt_json.h: receiptFromJson); empty when the engine did not
+  // read it.
+  std::string receipt_json;
 };
 
 // Where one delivery of a receipt to one ledger route (an outbox row) stands.
@@ -104,6 +107,14 @@ struct Delivery {
   std::int64_t delivered_unix_ms = 0;     // 0 until delivered
   StoredReceipt receipt;
   std::string receipt_json;  // the parsed receipt (store/receipt_json.h: receiptFromJson)
+};
+
+// A ledger route whose deliveries are held: paused by an operator, or by the outbox worker when
+// the ledger answered FATAL.
+struct PausedRoute {
+  std::string route;
+  std::int64_t paused_unix_ms = 0;
+  std::string reason;
 };
 
 // What one delivery attempt came to, reported by the outbox worker.
@@ -159,6 +170,30 @@ class Store {
                                                           std::int64_t from_unix_ms,
                                                           std::int64_t to_unix_ms) = 0;
   virtual Result<std::int64_t> countPositions() = 0;
+
+  // --- back office (the API) ---
+
+  // How many positions of the EC the filter matches (its page and limit are ignored). The
+  // default pages through listPositions; engines answer it with one query.
+  virtual Result<std::int64_t> countMatchingPositions(const std::string& ec,
+                                                      const PositionFilter& filter);
+
+  // Every receipt of the EC for this notice number, in the order received (a double payment
+  // leaves more than one). The default scans listReceipts; engines use their index.
+  virtual Result<std::vector<StoredReceipt>> listReceiptsByNotice(const std::string& ec,
+                                                                  const std::string& nav);
+
+  // upsertPosition that only creates: kConflict when the EC already has a position with this
+  // iupd, checked in the same transaction as the insert. The default checks, then upserts, so
+  // two concurrent creations of one iupd may both succeed there; engines do it atomically.
+  virtual Result<UpsertOutcome> createPosition(const core::DebtPosition& position);
+
+  // Deletes the EC's position `iupd` and its notice index, only while its status is `only_if`
+  // (checked in the same transaction, so a receipt cannot slip in between). kNotFound when there
+  // is no such position, kConflict when its status is another. Receipts are never deleted. The
+  // default answers kInvalid: an engine offers deletion only by implementing it.
+  virtual Result<Done> deletePosition(const std::string& ec, const std::string& iupd,
+                                      core::PositionStatus only_if);
 
   // --- writes ---
 
@@ -238,6 +273,62 @@ class Store {
   virtual Result<std::int64_t> replayDeliveries(const std::string& ec,
                                                 std::optional<std::int64_t> delivery_id,
                                                 std::int64_t now_unix_ms) = 0;
+
+  // Holds every delivery to a ledger route, of every EC: claimDeliveries returns none of them
+  // until resumeRoute. Pausing a paused route keeps its time and replaces its reason. Durable.
+  // The default answers kInvalid: an engine offers pausing by implementing these three calls and
+  // honouring them in claimDeliveries.
+  virtual Result<Done> pauseRoute(const std::string& route, const std::string& reason,
+                                  std::int64_t at_unix_ms) {
+    return Error{ErrorKind::kInvalid, "this storage engine cannot pause ledger route " + route};
+  }
+  // Lets a paused route's deliveries be claimed again; false when it was not paused.
+  virtual Result<bool> resumeRoute(const std::string& route) { return false; }
+  // The paused routes, by name.
+  virtual Result<std::vector<PausedRoute>> listPausedRoutes() {
+    return std::vector<PausedRoute>{};
+  }
 };
+
+inline Result<std::int64_t> Store::countMatchingPositions(const std::string& ec,
+                                                         const PositionFilter& filter) {
+  PositionFilter page = filter;
+  page.limit = 1000;
+  std::int64_t count = 0;
+  for (page.page = 0;; ++page.page) {
+    auto rows = listPositions(ec, page);
+    if (!rows) return rows.error();
+    count += static_cast<std::int64_t>(rows.value().size());
+    if (rows.value().size() < static_cast<std::size_t>(page.limit)) return count;
+  }
+}
+
+inline Result<std::vector<StoredReceipt>> Store::listReceiptsByNotice(const std::string& ec,
+                                                                      const std::string& nav) {
+  auto all = listReceipts(ec, INT64_MIN, INT64_MAX);
+  if (!all) return all.error();
+  std::vector<StoredReceipt> out;
+  for (auto& r : all.value()) {
+    if (r.notice_number == nav) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+inline Result<UpsertOutcome> Store::createPosition(const core::DebtPosition& position) {
+  auto existing = getPosition(position.ec_fiscal_code, position.iupd);
+  if (!existing) return existing.error();
+  if (existing.value()) {
+    return Error{ErrorKind::kConflict, "position " + position.iupd + " already exists in EC " +
+                                           position.ec_fiscal_code};
+  }
+  return upsertPosition(position);
+}
+
+inline Result<Done> Store::deletePosition(const std::string& ec, const std::string& iupd,
+                                          core::PositionStatus) {
+  return Error{ErrorKind::kInvalid,
+               "this storage engine does not delete positions (position " + iupd + " of EC " +
+                   ec + " is kept)"};
+}
 
 }  // namespace ponte::store

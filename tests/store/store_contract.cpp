@@ -369,6 +369,52 @@ TEST_CASE("store: deliveries are claimed with a lease, retried, dead-lettered an
   });
 }
 
+TEST_CASE("store: a paused ledger route is not claimed, for any EC, until resumed", "[store]") {
+  forEachEngine([](EngineHarness& h) {
+    auto store = h.open();
+    auto paused = store->pauseRoute("ledger-a", "operator", 1500);
+    if (!paused && paused.error().kind == ErrorKind::kInvalid) {
+      WARN("this engine does not pause ledger routes yet: " + paused.error().message);
+      return;
+    }
+    REQUIRE(paused.ok());
+    REQUIRE(commit(*store, receiptFor(kEcA, notice(6100).nav, "TOKEN-P", 1000)).ok());
+    REQUIRE(commit(*store, receiptFor(kEcB, notice(6101).nav, "TOKEN-P", 1000)).ok());
+
+    for (const char* ec : {kEcA, kEcB}) {
+      auto claimed = store->claimDeliveries(ec, 2000, 62'000, 10);
+      REQUIRE(claimed.value().size() == 1);
+      CHECK(claimed.value()[0].route == "ledger-b");
+    }
+    // Pausing again keeps the first time and takes the new reason.
+    REQUIRE(store->pauseRoute("ledger-a", "FATAL: bad credentials", 1800).ok());
+    auto list = store->listPausedRoutes();
+    REQUIRE(list.value().size() == 1);
+    CHECK(list.value()[0].route == "ledger-a");
+    CHECK(list.value()[0].paused_unix_ms == 1500);
+    CHECK(list.value()[0].reason == "FATAL: bad credentials");
+    // The held deliveries are still pending, with no attempt counted.
+    auto pending = store->listDeliveries(kEcA, DeliveryState::kPending, 0, 10);
+    REQUIRE(pending.value().size() == 2);
+
+    CHECK(store->resumeRoute("ledger-a").value() == true);
+    CHECK(store->resumeRoute("ledger-a").value() == false);
+    CHECK(store->listPausedRoutes().value().empty());
+    for (const char* ec : {kEcA, kEcB}) {
+      auto claimed = store->claimDeliveries(ec, 3000, 63'000, 10);
+      REQUIRE(claimed.value().size() == 1);
+      CHECK(claimed.value()[0].route == "ledger-a");
+      CHECK(claimed.value()[0].attempts == 1);
+    }
+    // The pause survives a reopen.
+    REQUIRE(store->pauseRoute("ledger-b", "operator", 4000).ok());
+    store.reset();
+    store = h.open();
+    REQUIRE(store->listPausedRoutes().value().size() == 1);
+    CHECK(store->listPausedRoutes().value()[0].route == "ledger-b");
+  });
+}
+
 TEST_CASE("store: concurrent receipts from several threads are group-committed, each answered once",
           "[store]") {
   forEachEngine([](EngineHarness& h) {

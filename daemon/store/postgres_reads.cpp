@@ -1,0 +1,234 @@
+// Read statements of the PostgreSQL engine.
+#include "store/postgres_reads.h"
+
+#include "store/position_codec.h"
+
+namespace ponte::store::pg {
+namespace {
+
+// The receipt columns shared by listReceipts and the deliveries, in this order.
+constexpr const char* kReceiptColumns =
+    "r.id, r.receipt_id, r.notice_number, r.iuv, r.amount_cents, r.received_at_ms,"
+    " r.payment_date_time, r.psp, r.double_payment, r.unmatched, r.v2, r.raw_xml";
+
+StoredReceipt receiptFromRow(const Rows& rows, int row, int first, const std::string& ec) {
+  StoredReceipt r;
+  r.id = rows.int64(row, first);
+  r.ec_fiscal_code = ec;
+  r.receipt_id = rows.text(row, first + 1);
+  r.notice_number = rows.text(row, first + 2);
+  r.iuv = rows.text(row, first + 3);
+  r.amount_cents = rows.int64(row, first + 4);
+  r.received_at_unix_ms = rows.int64(row, first + 5);
+  r.payment_date_time = rows.text(row, first + 6);
+  r.psp = rows.text(row, first + 7);
+  r.double_payment = rows.boolean(row, first + 8);
+  r.unmatched = rows.boolean(row, first + 9);
+  r.v2 = rows.boolean(row, first + 10);
+  r.raw_xml = rows.text(row, first + 11);
+  return r;
+}
+
+Error unreadable(std::int64_t id) {
+  return Error{ErrorKind::kFatal,
+               "postgres: the document of position row " + std::to_string(id) + " is unreadable"};
+}
+
+Error invalidPage() {
+  return Error{ErrorKind::kInvalid, "page size must be 1.." + std::to_string(kMaxPageSize)};
+}
+
+}  // namespace
+
+const char* const kDeliveryColumns =
+    "d.id, d.route, d.state, d.attempts, d.next_attempt_ms, d.last_error, d.created_ms,"
+    " coalesce(d.delivered_ms, 0), r.parsed, r.id, r.receipt_id, r.notice_number, r.iuv,"
+    " r.amount_cents, r.received_at_ms, r.payment_date_time, r.psp, r.double_payment,"
+    " r.unmatched, r.v2, r.raw_xml";
+
+Result<Delivery> deliveryFromRow(const Rows& rows, int row, const std::string& ec) {
+  Delivery d;
+  d.id = rows.int64(row, 0);
+  d.ec_fiscal_code = ec;
+  d.route = rows.text(row, 1);
+  std::string_view state = rows.text(row, 2);
+  if (state == "pending") {
+    d.state = DeliveryState::kPending;
+  } else if (state == "delivered") {
+    d.state = DeliveryState::kDelivered;
+  } else if (state == "dead") {
+    d.state = DeliveryState::kDead;
+  } else {
+    return Error{ErrorKind::kFatal, "postgres: outbox row " + std::to_string(d.id) +
+                                        " has unknown state " + std::string(state)};
+  }
+  d.attempts = static_cast<int>(rows.int64(row, 3));
+  d.next_attempt_unix_ms = rows.int64(row, 4);
+  d.last_error = rows.text(row, 5);
+  d.created_unix_ms = rows.int64(row, 6);
+  d.delivered_unix_ms = rows.int64(row, 7);
+  d.receipt_json = rows.text(row, 8);
+  d.receipt = receiptFromRow(rows, row, 9, ec);
+  return d;
+}
+
+std::string_view deliveryStateName(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::kPending:
+      return "pending";
+    case DeliveryState::kDelivered:
+      return "delivered";
+    case DeliveryState::kDead:
+      return "dead";
+  }
+  return "pending";
+}
+
+Result<std::optional<NoticeMatch>> readByNotice(Connection& db, const std::string& ec,
+                                                const std::string& nav) {
+  auto rows = db.query(
+      "SELECT o.position_id, o.option_index, p.document FROM payment_options o"
+      " JOIN positions p ON p.id = o.position_id WHERE o.ec = $1 AND o.nav = $2 AND p.ec = $1",
+      Params().add(ec).add(nav), "find a notice");
+  if (!rows) return rows.error();
+  const Rows& r = rows.value();
+  if (r.size() == 0) return std::optional<NoticeMatch>();
+  std::int64_t id = r.int64(0, 0);
+  std::int64_t index = r.int64(0, 1);
+  auto position = decodePosition(r.bytes(0, 2));
+  if (!position) return unreadable(id);
+  if (index < 0 || static_cast<std::size_t>(index) >= position->options.size() ||
+      position->options[static_cast<std::size_t>(index)].nav != nav) {
+    return Error{ErrorKind::kFatal, "postgres: position row " + std::to_string(id) +
+                                        " is out of step with its notice index"};
+  }
+  return std::optional<NoticeMatch>(
+      NoticeMatch{std::move(*position), static_cast<std::size_t>(index)});
+}
+
+Result<std::optional<core::DebtPosition>> readPosition(Connection& db, const std::string& ec,
+                                                       const std::string& iupd) {
+  auto rows = db.query("SELECT id, document FROM positions WHERE ec = $1 AND iupd = $2",
+                       Params().add(ec).add(iupd), "get a position");
+  if (!rows) return rows.error();
+  if (rows.value().size() == 0) return std::optional<core::DebtPosition>();
+  auto position = decodePosition(rows.value().bytes(0, 1));
+  if (!position) return unreadable(rows.value().int64(0, 0));
+  return std::optional<core::DebtPosition>(std::move(*position));
+}
+
+Result<std::vector<core::DebtPosition>> readPositions(Connection& db, const std::string& ec,
+                                                      const PositionFilter& filter) {
+  if (filter.page < 0) return Error{ErrorKind::kInvalid, "negative page"};
+  if (filter.limit < 1 || filter.limit > kMaxPageSize) return invalidPage();
+  // Only the filters that are set become parameters, so at most 16 texts get prepared.
+  Params params;
+  params.add(ec);
+  std::string sql = "SELECT id, document FROM positions p WHERE ec = $1";
+  auto next = [&] { return "$" + std::to_string(params.size() + 1); };
+  if (filter.status) {
+    sql += " AND status = " + next();
+    params.add(core::toString(*filter.status));
+  }
+  if (!filter.debtor_fiscal_code.empty()) {
+    sql += " AND debtor_fiscal_code = " + next();
+    params.add(filter.debtor_fiscal_code);
+  }
+  if (filter.due_from || filter.due_to) {
+    sql += " AND EXISTS (SELECT 1 FROM payment_options o WHERE o.position_id = p.id";
+    if (filter.due_from) {
+      sql += " AND o.due_date >= " + next() + "::integer";
+      params.add(static_cast<std::int64_t>(filter.due_from->days()));
+    }
+    if (filter.due_to) {
+      sql += " AND o.due_date <= " + next() + "::integer";
+      params.add(static_cast<std::int64_t>(filter.due_to->days()));
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY id LIMIT " + next() + "::bigint";
+  params.add(std::int64_t{filter.limit});
+  sql += " OFFSET " + next() + "::bigint";
+  params.add(static_cast<std::int64_t>(filter.page) * filter.limit);
+  auto rows = db.query(sql, params, "list positions");
+  if (!rows) return rows.error();
+  std::vector<core::DebtPosition> out;
+  out.reserve(static_cast<std::size_t>(rows.value().size()));
+  for (int i = 0; i < rows.value().size(); ++i) {
+    auto position = decodePosition(rows.value().bytes(i, 1));
+    if (!position) return unreadable(rows.value().int64(i, 0));
+    out.push_back(std::move(*position));
+  }
+  return out;
+}
+
+Result<std::vector<StoredReceipt>> readReceipts(Connection& db, const std::string& ec,
+                                                std::int64_t from_unix_ms,
+                                                std::int64_t to_unix_ms) {
+  auto rows = db.query(std::string("SELECT ") + kReceiptColumns +
+                           " FROM receipts r WHERE r.ec = $1 AND r.received_at_ms >= $2"
+                           " AND r.received_at_ms < $3 ORDER BY r.received_at_ms, r.id",
+                       Params().add(ec).add(from_unix_ms).add(to_unix_ms), "list receipts");
+  if (!rows) return rows.error();
+  std::vector<StoredReceipt> out;
+  for (int i = 0; i < rows.value().size(); ++i)
+    out.push_back(receiptFromRow(rows.value(), i, 0, ec));
+  return out;
+}
+
+Result<std::vector<Delivery>> readDeliveries(Connection& db, const std::string& ec,
+                                             DeliveryState state, std::int64_t after_id,
+                                             int limit) {
+  if (limit < 1 || limit > kMaxPageSize) return invalidPage();
+  auto rows = db.query(
+      std::string("SELECT ") + kDeliveryColumns +
+          " FROM outbox d JOIN receipts r ON r.id = d.receipt_row"
+          " WHERE d.ec = $1 AND d.state = $2 AND d.id > $3 ORDER BY d.id LIMIT $4",
+      Params().add(ec).add(deliveryStateName(state)).add(after_id).add(std::int64_t{limit}),
+      "list deliveries");
+  if (!rows) return rows.error();
+  std::vector<Delivery> out;
+  for (int i = 0; i < rows.value().size(); ++i) {
+    auto d = deliveryFromRow(rows.value(), i, ec);
+    if (!d) return d.error();
+    out.push_back(std::move(d.value()));
+  }
+  return out;
+}
+
+Result<std::int64_t> readPositionCount(Connection& db) {
+  auto rows = db.query("SELECT count(*) FROM positions", "count positions");
+  if (!rows) return rows.error();
+  return rows.value().int64(0, 0);
+}
+
+Result<std::vector<AuditEntry>> readAudit(Connection& db, const AuditFilter& f) {
+  auto rows = db.query(
+      "SELECT at_ms, operation, ec, notice, outcome, client_subject, latency_us FROM audit"
+      " WHERE ($1::text = '' OR ec = $1) AND ($2::text = '' OR notice = $2)"
+      " AND at_ms >= $3 AND at_ms < $4 ORDER BY at_ms DESC, id DESC LIMIT $5",
+      Params()
+          .add(f.ec)
+          .add(f.notice)
+          .add(f.from_unix_ms)
+          .add(f.to_unix_ms)
+          .add(std::int64_t{f.limit}),
+      "list the audit journal");
+  if (!rows) return rows.error();
+  std::vector<AuditEntry> out;
+  const Rows& r = rows.value();
+  for (int i = 0; i < r.size(); ++i) {
+    AuditEntry e;
+    e.at_unix_ms = r.int64(i, 0);
+    e.operation = r.text(i, 1);
+    e.ec = r.text(i, 2);
+    e.notice = r.text(i, 3);
+    e.outcome = r.text(i, 4);
+    e.client_subject = r.text(i, 5);
+    e.latency_us = r.int64(i, 6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace ponte::store::pg

@@ -1,0 +1,408 @@
+// Write statements of the PostgreSQL engine: positions with their notice index, receipts with
+// their outbox rows, counters, leases and the side records.
+#include "store/postgres_writes.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/payment_state.h"
+#include "store/position_codec.h"
+#include "store/postgres_reads.h"
+#include "store/receipt_json.h"
+
+namespace ponte::store::pg {
+namespace {
+
+Error invalid(std::string message) { return Error{ErrorKind::kInvalid, std::move(message)}; }
+Error conflict(std::string message) { return Error{ErrorKind::kConflict, std::move(message)}; }
+
+// The rules of Store::upsertPosition, the same for every engine.
+Result<Done> validate(const core::DebtPosition& p) {
+  if (p.ec_fiscal_code.empty()) return invalid("position without EC fiscal code");
+  if (p.iupd.empty()) return invalid("position without iupd");
+  std::set<std::string_view> navs, iuvs;
+  for (const auto& o : p.options) {
+    if (o.nav.empty() || o.iuv.empty()) {
+      return invalid("position " + p.iupd + ": an option has no notice number or IUV");
+    }
+    if (!navs.insert(o.nav).second) {
+      return invalid("position " + p.iupd + ": notice number " + o.nav + " appears twice");
+    }
+    if (!iuvs.insert(o.iuv).second) {
+      return invalid("position " + p.iupd + ": IUV " + o.iuv + " appears twice");
+    }
+  }
+  return Done{};
+}
+
+// A replacement may change a paid option's fields or move it to REPORTED, but not lose it: the
+// receipt that paid it is a fact, and a stale copy from the back office must not undo it.
+Result<Done> keepsPayments(const core::DebtPosition& stored, const core::DebtPosition& next) {
+  for (const auto& old : stored.options) {
+    if (old.status == core::OptionStatus::kUnpaid) continue;
+    auto it = std::find_if(next.options.begin(), next.options.end(),
+                           [&](const core::PaymentOption& o) { return o.nav == old.nav; });
+    if (it == next.options.end() || it->status == core::OptionStatus::kUnpaid) {
+      return conflict("position " + stored.iupd + ": notice " + old.nav +
+                      " is paid; the replacement would discard its payment");
+    }
+  }
+  return Done{};
+}
+
+// The filterable columns shared by INSERT and UPDATE of positions, in this order: status,
+// debtor_fiscal_code, validity_date, due_date_min, due_date_max, coercive, document.
+void addPositionColumns(Params& params, const core::DebtPosition& p, const std::string& document) {
+  params.add(core::toString(p.status)).add(p.debtor.fiscal_code);
+  if (p.validity_date) {
+    params.add(static_cast<std::int64_t>(p.validity_date->days()));
+  } else {
+    params.addNull();
+  }
+  if (p.options.empty()) {
+    params.addNull().addNull();
+  } else {
+    auto [lo, hi] =
+        std::minmax_element(p.options.begin(), p.options.end(),
+                            [](const core::PaymentOption& a, const core::PaymentOption& b) {
+                              return a.due_date < b.due_date;
+                            });
+    params.add(static_cast<std::int64_t>(lo->due_date.days()))
+        .add(static_cast<std::int64_t>(hi->due_date.days()));
+  }
+  params.add(p.coercive.sent).addBytes(document);
+}
+
+Result<Done> checkNoticesFree(Connection& db, const core::DebtPosition& p, std::int64_t own_id) {
+  if (p.options.empty()) return Done{};
+  std::vector<std::string> navs, iuvs;
+  for (const auto& o : p.options) {
+    navs.push_back(o.nav);
+    iuvs.push_back(o.iuv);
+  }
+  auto rows = db.query(
+      "SELECT position_id, nav, iuv FROM payment_options WHERE ec = $1"
+      " AND (nav = ANY($2::text[]) OR iuv = ANY($3::text[])) AND position_id <> $4 LIMIT 1",
+      Params().add(p.ec_fiscal_code).addTextArray(navs).addTextArray(iuvs).add(own_id),
+      "check notice numbers");
+  if (!rows) return rows.error();
+  if (rows.value().size() > 0) {
+    return conflict("position " + p.iupd + ": notice number " +
+                    std::string(rows.value().text(0, 1)) + " or IUV " +
+                    std::string(rows.value().text(0, 2)) + " belongs to position row " +
+                    std::string(rows.value().text(0, 0)) + " of EC " + p.ec_fiscal_code);
+  }
+  return Done{};
+}
+
+Result<Done> writeNoticeIndex(Connection& db, const core::DebtPosition& p, std::int64_t id) {
+  if (p.options.empty()) return Done{};
+  std::vector<std::string> navs, iuvs;
+  std::vector<std::int64_t> dues;
+  for (const auto& o : p.options) {
+    navs.push_back(o.nav);
+    iuvs.push_back(o.iuv);
+    dues.push_back(o.due_date.days());
+  }
+  auto rows = db.query(
+      "INSERT INTO payment_options (position_id, option_index, ec, nav, iuv, due_date)"
+      " SELECT $1, t.n - 1, $2, t.nav, t.iuv, t.due"
+      " FROM unnest($3::text[], $4::text[], $5::integer[]) WITH ORDINALITY AS t(nav, iuv, due, n)",
+      Params()
+          .add(id)
+          .add(p.ec_fiscal_code)
+          .addTextArray(navs)
+          .addTextArray(iuvs)
+          .addInt64Array(dues),
+      "index the notices of position " + p.iupd);
+  if (!rows) {
+    if (rows.error().kind == ErrorKind::kConflict) {
+      // Another instance committed a position with one of these notices after our check.
+      return conflict("position " + p.iupd + ": one of its notice numbers or IUVs was just " +
+                      "taken by another position of EC " + p.ec_fiscal_code);
+    }
+    return rows.error();
+  }
+  return Done{};
+}
+
+}  // namespace
+
+Result<UpsertOutcome> writePosition(Connection& db, const core::DebtPosition& p, bool must_create) {
+  if (auto r = validate(p); !r) return r.error();
+  const std::string document = encodePosition(p);
+  // Twice at most: when another instance creates the same iupd between our look-up and our
+  // insert, the insert waits for it, does nothing, and the second pass finds its row.
+  for (int pass = 0; pass < 2; ++pass) {
+    auto stored =
+        db.query("SELECT id, document FROM positions WHERE ec = $1 AND iupd = $2 FOR UPDATE",
+                 Params().add(p.ec_fiscal_code).add(p.iupd), "look up position " + p.iupd);
+    if (!stored) return stored.error();
+    std::int64_t id = 0;
+    if (stored.value().size() > 0) {
+      if (must_create) {
+        return conflict("position " + p.iupd + " already exists in EC " + p.ec_fiscal_code);
+      }
+      id = stored.value().int64(0, 0);
+      std::string old_document = stored.value().bytes(0, 1);
+      if (old_document == document) return UpsertOutcome::kUnchanged;
+      auto old = decodePosition(old_document);
+      if (!old) {
+        return Error{ErrorKind::kFatal,
+                     "postgres: unreadable document of position row " + std::to_string(id)};
+      }
+      if (auto r = keepsPayments(*old, p); !r) return r.error();
+    }
+    if (auto r = checkNoticesFree(db, p, id); !r) return r.error();
+
+    if (id != 0) {
+      Params params;
+      params.add(id);
+      addPositionColumns(params, p, document);
+      auto updated = db.query(
+          "UPDATE positions SET status = $2, debtor_fiscal_code = $3, validity_date = $4,"
+          " due_date_min = $5, due_date_max = $6, coercive = $7, document = $8 WHERE id = $1",
+          params, "update position " + p.iupd);
+      if (!updated) return updated.error();
+      auto cleared = db.query("DELETE FROM payment_options WHERE position_id = $1",
+                              Params().add(id), "clear the notice index");
+      if (!cleared) return cleared.error();
+      if (auto r = writeNoticeIndex(db, p, id); !r) return r.error();
+      return UpsertOutcome::kUpdated;
+    }
+    Params params;
+    params.add(p.ec_fiscal_code).add(p.iupd);
+    addPositionColumns(params, p, document);
+    auto inserted = db.query(
+        "INSERT INTO positions (ec, iupd, status, debtor_fiscal_code, validity_date,"
+        " due_date_min, due_date_max, coercive, document)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        " ON CONFLICT (ec, iupd) DO NOTHING RETURNING id",
+        params, "insert position " + p.iupd);
+    if (!inserted) return inserted.error();
+    if (inserted.value().size() == 0) continue;
+    if (auto r = writeNoticeIndex(db, p, inserted.value().int64(0, 0)); !r) return r.error();
+    return UpsertOutcome::kCreated;
+  }
+  return Error{ErrorKind::kUnavailable,
+               "postgres: position " + p.iupd + " kept changing under another instance"};
+}
+
+Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& w) {
+  const core::Receipt& r = w.receipt;
+  if (w.ec_fiscal_code.empty()) return invalid("receipt without EC fiscal code");
+  if (r.receipt_id.empty()) return invalid("receipt without receiptId");
+  std::vector<std::string> routes;
+  for (const auto& route : w.ledger_routes) {
+    if (route.empty()) return invalid("receipt " + r.receipt_id + ": empty ledger route name");
+    if (std::find(routes.begin(), routes.end(), route) == routes.end()) routes.push_back(route);
+  }
+
+  // Lock the paid position first. An instance committing the same receipt now waits here until
+  // the other commits, and then its insert below finds the receipt: stored once, both answered.
+  ReceiptOutcome outcome = ReceiptOutcome::kUnmatched;
+  std::int64_t position_id = 0;
+  std::optional<std::size_t> option_index;
+  std::optional<core::DebtPosition> position;
+  for (int pass = 0; pass < 2 && !option_index; ++pass) {
+    auto rows = db.query(
+        "SELECT p.id, p.document FROM payment_options o JOIN positions p ON p.id = o.position_id"
+        " WHERE o.ec = $1 AND o.nav = $2 AND p.ec = $1 FOR UPDATE OF p",
+        Params().add(w.ec_fiscal_code).add(r.notice_number), "lock the position of a receipt");
+    if (!rows) return rows.error();
+    if (rows.value().size() == 0) break;
+    position_id = rows.value().int64(0, 0);
+    position = decodePosition(rows.value().bytes(0, 1));
+    if (!position) {
+      return Error{ErrorKind::kFatal, "postgres: the document of position row " +
+                                          std::to_string(position_id) + " is unreadable"};
+    }
+    // The option is found in the locked document, not through the index row read before the
+    // lock: a replacement committed meanwhile may have moved it (then the next pass, a new
+    // statement, sees the index as it is now).
+    for (std::size_t i = 0; i < position->options.size(); ++i) {
+      if (position->options[i].nav == r.notice_number) option_index = i;
+    }
+  }
+  if (option_index) {
+    outcome = core::applyPayment(*position, *option_index) ? ReceiptOutcome::kDoublePayment
+                                                           : ReceiptOutcome::kStored;
+  }
+
+  Params params;
+  params.add(w.ec_fiscal_code).add(r.receipt_id).add(r.notice_number).add(r.creditor_reference_id);
+  if (option_index) {
+    params.add(position_id).add(static_cast<std::int64_t>(*option_index));
+  } else {
+    params.addNull().addNull();
+  }
+  params.add(std::int64_t{r.payment_amount})
+      .add(w.received_at_unix_ms)
+      .add(r.payment_date_time)
+      .add(r.id_psp)
+      .add(outcome == ReceiptOutcome::kDoublePayment)
+      .add(outcome == ReceiptOutcome::kUnmatched)
+      .add(w.v2)
+      .add(w.raw_xml)
+      .add(receiptToJson(r))
+      .addTextArray(routes);
+  auto inserted = db.query(
+      "WITH r AS (INSERT INTO receipts (ec, receipt_id, notice_number, iuv, position_id,"
+      " option_index, amount_cents, received_at_ms, payment_date_time, psp, double_payment,"
+      " unmatched, v2, raw_xml, parsed)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+      " ON CONFLICT (ec, receipt_id) DO NOTHING RETURNING id),"
+      " o AS (INSERT INTO outbox (receipt_row, ec, route, state, attempts, next_attempt_ms,"
+      " created_ms) SELECT r.id, $1, t.route, 'pending', 0, $8, $8"
+      " FROM r CROSS JOIN unnest($16::text[]) WITH ORDINALITY AS t(route, n) ORDER BY t.n)"
+      " SELECT id FROM r",
+      params, "insert receipt " + r.receipt_id);
+  if (!inserted) return inserted.error();
+  if (inserted.value().size() == 0) return ReceiptOutcome::kDuplicate;
+
+  if (outcome == ReceiptOutcome::kStored) {
+    auto updated = db.query("UPDATE positions SET status = $2, document = $3 WHERE id = $1",
+                            Params()
+                                .add(position_id)
+                                .add(core::toString(position->status))
+                                .addBytes(encodePosition(*position)),
+                            "mark position paid");
+    if (!updated) return updated.error();
+  }
+  return outcome;
+}
+
+Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
+                                        const std::string& name) {
+  auto rows = db.query(
+      "INSERT INTO sequences (ec, name, value) VALUES ($1, $2, 1)"
+      " ON CONFLICT (ec, name) DO UPDATE SET value = sequences.value + 1 RETURNING value",
+      Params().add(ec).add(name), "advance sequence " + name);
+  if (!rows) return rows.error();
+  return static_cast<std::uint64_t>(rows.value().int64(0, 0));
+}
+
+Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string& ec,
+                                              std::int64_t now_unix_ms,
+                                              std::int64_t lease_until_unix_ms, int limit) {
+  if (limit < 1 || limit > kMaxPageSize) {
+    return invalid("claim size must be 1.." + std::to_string(kMaxPageSize));
+  }
+  auto rows = db.query(
+      std::string("WITH due AS (SELECT id, next_attempt_ms AS due_ms FROM outbox"
+                  " WHERE ec = $1 AND state = 'pending' AND next_attempt_ms <= $2"
+                  " ORDER BY next_attempt_ms, id LIMIT $4 FOR UPDATE SKIP LOCKED),"
+                  " d AS (UPDATE outbox x SET attempts = x.attempts + 1, next_attempt_ms = $3"
+                  " FROM due WHERE x.id = due.id RETURNING x.*, due.due_ms)"
+                  " SELECT ") +
+          kDeliveryColumns +
+          " FROM d JOIN receipts r ON r.id = d.receipt_row ORDER BY d.due_ms, d.id",
+      Params().add(ec).add(now_unix_ms).add(lease_until_unix_ms).add(std::int64_t{limit}),
+      "claim deliveries");
+  if (!rows) return rows.error();
+  std::vector<Delivery> out;
+  for (int i = 0; i < rows.value().size(); ++i) {
+    auto d = deliveryFromRow(rows.value(), i, ec);
+    if (!d) return d.error();
+    out.push_back(std::move(d.value()));
+  }
+  return out;
+}
+
+Result<Done> writeDeliveryReport(Connection& db, const std::string& ec, std::int64_t id,
+                                 const DeliveryReport& report) {
+  Params params;
+  params.add(id).add(ec);
+  if (report.delivered) {
+    params.add("delivered").add(report.at_unix_ms).add("").add(report.at_unix_ms);
+  } else {
+    params.add(report.retry_at_unix_ms ? "pending" : "dead")
+        .add(report.retry_at_unix_ms.value_or(report.at_unix_ms))
+        .add(report.error)
+        .addNull();
+  }
+  auto rows = db.query(
+      "UPDATE outbox SET state = $3, next_attempt_ms = $4, last_error = $5, delivered_ms = $6"
+      " WHERE id = $1 AND ec = $2 AND state = 'pending'",
+      params, "report a delivery");
+  if (!rows) return rows.error();
+  if (rows.value().affected() == 0) {
+    return Error{ErrorKind::kNotFound,
+                 "no pending delivery " + std::to_string(id) + " in EC " + ec};
+  }
+  return Done{};
+}
+
+Result<std::int64_t> reviveDeliveries(Connection& db, const std::string& ec,
+                                      std::optional<std::int64_t> id, std::int64_t now_unix_ms) {
+  Params params;
+  params.add(ec).add(now_unix_ms);
+  if (id) {
+    params.add(*id);
+  } else {
+    params.addNull();
+  }
+  auto rows = db.query(
+      "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_ms = $2"
+      " WHERE ec = $1 AND state = 'dead' AND ($3::bigint IS NULL OR id = $3::bigint)",
+      params, "replay deliveries");
+  if (!rows) return rows.error();
+  return rows.value().affected();
+}
+
+Result<Done> writeSideRecords(Connection& db, const std::vector<PaymentAttempt>& attempts,
+                              const std::vector<AuditEntry>& audit) {
+  if (!attempts.empty()) {
+    std::vector<std::string> ecs, navs, notes;
+    std::vector<std::int64_t> at;
+    for (const auto& a : attempts) {
+      ecs.push_back(a.ec);
+      navs.push_back(a.nav);
+      notes.push_back(a.payment_note);
+      at.push_back(a.at_unix_ms);
+    }
+    auto rows = db.query(
+        "INSERT INTO payment_attempts (ec, nav, payment_note, at_ms)"
+        " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])",
+        Params().addTextArray(ecs).addTextArray(navs).addTextArray(notes).addInt64Array(at),
+        "record payment attempts");
+    if (!rows) return rows.error();
+  }
+  if (!audit.empty()) {
+    std::vector<std::int64_t> at, latency;
+    std::vector<std::string> operation, ec, notice, outcome, subject;
+    for (const auto& e : audit) {
+      at.push_back(e.at_unix_ms);
+      operation.push_back(e.operation);
+      ec.push_back(e.ec);
+      notice.push_back(e.notice);
+      outcome.push_back(e.outcome);
+      subject.push_back(e.client_subject);
+      latency.push_back(e.latency_us);
+    }
+    auto rows = db.query(
+        "INSERT INTO audit (at_ms, operation, ec, notice, outcome, client_subject, latency_us)"
+        " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],"
+        " $6::text[], $7::bigint[])",
+        Params()
+            .addInt64Array(at)
+            .addTextArray(operation)
+            .addTextArray(ec)
+            .addTextArray(notice)
+            .addTextArray(outcome)
+            .addTextArray(subject)
+            .addInt64Array(latency),
+        "record audit entries");
+    if (!rows) return rows.error();
+  }
+  return Done{};
+}
+
+Result<std::int64_t> deleteAuditBefore(Connection& db, std::int64_t before_unix_ms) {
+  auto rows = db.query("DELETE FROM audit WHERE at_ms < $1", Params().add(before_unix_ms),
+                       "purge the audit journal");
+  if (!rows) return rows.error();
+  return rows.value().affected();
+}
+
+}  // namespace ponte::store::pg
