@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 
 namespace ponte::app {
@@ -46,16 +47,61 @@ std::optional<ops::Config> loadConfig(const std::string& path) {
   return std::move(result.config);
 }
 
+namespace {
+
+// The PostgreSQL engine's options from the config, with the password read from its file.
+store::Result<store::PostgresOptions> postgresOptions(const ops::Config& config) {
+  store::PostgresOptions options;
+  options.dsn = config.storage.dsn;
+  options.pool_size = config.storage.pool.size;
+  options.connect_timeout_ms = config.storage.pool.connect_timeout_ms;
+  options.statement_timeout_ms = config.storage.pool.statement_timeout_ms;
+  if (!config.storage.password_file.empty()) {
+    auto password = store::readPasswordFile(config.storage.password_file);
+    if (!password) return password.error();
+    options.password = password.value();
+  }
+  return options;
+}
+
+}  // namespace
+
+std::string storageName(const ops::Config& config) {
+  if (config.storage.engine == ops::StorageEngine::kPostgres) {
+    return "postgres " + config.storage.dsn;
+  }
+  return config.storage.path;
+}
+
 std::unique_ptr<store::Store> openStore(const ops::Config& config) {
-  store::SqliteOptions options;
-  options.path = config.storage.path;
   store::Error error;
-  auto store = store::openSqliteStore(options, &error);
+  std::unique_ptr<store::Store> store;
+  if (config.storage.engine == ops::StorageEngine::kPostgres) {
+    auto options = postgresOptions(config);
+    if (options) {
+      store = store::openPostgresStore(options.value(), &error);
+    } else {
+      error = options.error();
+    }
+  } else {
+    store::SqliteOptions options;
+    options.path = config.storage.path;
+    store = store::openSqliteStore(options, &error);
+  }
   if (!store) {
-    std::cerr << "ponte: cannot open the database " << config.storage.path << ": " << error.message
+    std::cerr << "ponte: cannot open the database " << storageName(config) << ": " << error.message
               << "\n";
   }
   return store;
+}
+
+store::Result<int> migrateStore(const ops::Config& config) {
+  if (config.storage.engine == ops::StorageEngine::kPostgres) {
+    auto options = postgresOptions(config);
+    if (!options) return options.error();
+    return store::migratePostgres(options.value());
+  }
+  return store::migrate(config.storage.path);
 }
 
 int runCli(int argc, char** argv) {

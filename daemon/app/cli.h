@@ -31,8 +31,13 @@ int runCli(int argc, char** argv);
 std::string configPath(const Args& args);
 // Parses it; on errors prints each one to stderr and returns nullopt.
 std::optional<ops::Config> loadConfig(const std::string& path);
-// Opens the configured store (applying migrations); on failure prints why and returns null.
+// Opens the configured store, SQLite or PostgreSQL (applying migrations); on failure prints
+// why and returns null.
 std::unique_ptr<store::Store> openStore(const ops::Config& config);
+// Applies the configured store's pending migrations; returns the schema version reached.
+store::Result<int> migrateStore(const ops::Config& config);
+// The configured database for messages: the SQLite file, or "postgres <dsn>".
+std::string storageName(const ops::Config& config);
 
 int cmdServe(const std::vector<std::string>& argv);
 int cmdCheckConfig(const std::vector<std::string>& argv);

@@ -1,45 +1,22 @@
-// Time for the shell: a clock that can be faked in tests, and the local calendar day in Italy.
+// Time for the shell: the system clock. The clock interface, the fake clock and the Rome
+// calendar day live in core (the API reads them too); their names are used here as app's.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 
-#include "core/civil_date.h"
+#include "core/clock.h"
 
 namespace ponte::app {
 
-class Clock {
- public:
-  virtual ~Clock() = default;
-  // Milliseconds since the Unix epoch.
-  virtual std::int64_t nowUnixMs() const = 0;
-};
+using core::Clock;
+using core::FakeClock;
+using core::romeDate;
+using core::unixMsOf;
+using core::utcDate;
 
 class SystemClock final : public Clock {
  public:
   std::int64_t nowUnixMs() const override;
 };
-
-// A clock that only moves when told to: for tests.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(std::int64_t unix_ms) : now_(unix_ms) {}
-  std::int64_t nowUnixMs() const override { return now_.load(); }
-  void set(std::int64_t unix_ms) { now_.store(unix_ms); }
-  void advanceMs(std::int64_t ms) { now_.fetch_add(ms); }
-
- private:
-  std::atomic<std::int64_t> now_;
-};
-
-// The civil date in Italy (Europe/Rome: CET, CEST between the last Sundays of March and October
-// at 01:00 UTC) at the given instant. Payment deadlines are counted in this zone.
-core::Date romeDate(std::int64_t unix_ms);
-
-// The civil date in UTC at the given instant.
-core::Date utcDate(std::int64_t unix_ms);
-
-// Midnight UTC of a date, in milliseconds since the epoch.
-std::int64_t unixMsOf(core::Date date);
 
 }  // namespace ponte::app

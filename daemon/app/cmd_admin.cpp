@@ -18,7 +18,8 @@ when the configuration can be started, 78 otherwise.
 
 constexpr const char* kMigrateUsage = R"(Usage: ponte migrate [-c FILE]
 
-Creates the database named by storage.path, or upgrades its schema to this version of ponte.
+Creates the database named by storage.path (or the schema in the PostgreSQL database of
+storage.dsn), or upgrades its schema to this version of ponte.
 Safe to run again; a database made by a newer ponte is refused.
 )";
 
@@ -69,12 +70,13 @@ int cmdMigrate(const std::vector<std::string>& argv) {
   }
   auto config = loadConfig(configPath(args));
   if (!config) return kExitConfig;
-  auto version = store::migrate(config->storage.path);
+  auto version = migrateStore(*config);
   if (!version) {
-    std::cerr << "ponte migrate: " << config->storage.path << ": " << version.error().message << "\n";
+    std::cerr << "ponte migrate: " << storageName(*config) << ": " << version.error().message
+              << "\n";
     return kExitUnavailable;
   }
-  std::cout << config->storage.path << ": schema version " << version.value() << "\n";
+  std::cout << storageName(*config) << ": schema version " << version.value() << "\n";
   return kExitOk;
 }
 

@@ -1,11 +1,14 @@
 // `ponte serve`: the composition root. Reads the config, builds the object graph (store, node
 // operations, SOAP endpoint, mTLS listener) and runs it until SIGTERM or SIGINT.
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "app/admin_service.h"
+#include "app/api_endpoint.h"
 #include "app/cli.h"
 #include "app/clock.h"
 #include "app/directory_builder.h"
@@ -113,7 +116,7 @@ void collectListenerStats(ops::Metrics& metrics, const net::HttpsServer& server)
 // certificate, key, client CA and allow-lists (rotation). All of it is checked first; a
 // configuration with any error changes nothing. Listener addresses and storage need a restart.
 void reload(const std::string& path, NodeOperations& operations, net::HttpsServer& node_server,
-            ops::Logger& log) {
+            ApiEndpoint& api_endpoint, ops::Logger& log) {
   const auto refuse = [&](const std::string& why) {
     log.error("config.reload_refused", {{"file", path}, {"error", why}});
   };
@@ -134,11 +137,16 @@ void reload(const std::string& path, NodeOperations& operations, net::HttpsServe
   }
   net::ListenerOptions fresh = listenerOptions(*result.config, log);
   std::string error;
+  if (!api_endpoint.checkReload(*result.config, &error)) {
+    refuse(error);
+    return kept();
+  }
   if (!node_server.reloadTls(*fresh.tls, &error)) {
     refuse(error);
     return kept();
   }
   operations.setDirectory(buildDirectory(*result.config));
+  api_endpoint.applyReload(*result.config);
   log.info("config.reloaded",
            {{"file", path},
             {"creditor_institutions", result.config->creditor_institutions.size()},
@@ -161,6 +169,12 @@ int cmdServe(const std::vector<std::string>& argv) {
     std::cout << kUsage;
     return kExitOk;
   }
+  // One malloc arena for every thread: the event loops free on one thread what TLS allocated on
+  // another, and with an arena per thread the memory of a burst of connections stays resident
+  // after they close (measured: 80 MiB kept after 1000 connections, none with one arena). The
+  // per-thread caches still serve most allocations without the arena's lock. MALLOC_ARENA_MAX
+  // in the environment overrides this.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 1);
   const std::string path = configPath(args);
   auto config = loadConfig(path);
   if (!config) return kExitConfig;
@@ -186,8 +200,11 @@ int cmdServe(const std::vector<std::string>& argv) {
   auto store = openStore(*config);
   if (!store) {
     log.error("store.unavailable",
-              {{"path", config->storage.path},
-               {"action", "check the path and its permissions, then start again"}});
+              {{"database", storageName(*config)},
+               {"action", config->storage.engine == ops::StorageEngine::kPostgres
+                              ? "check storage.dsn, the password and that the server answers, "
+                                "then start again"
+                              : "check the path and its permissions, then start again"}});
     return kExitUnavailable;
   }
   const ops::SystemdNotifier systemd = ops::SystemdNotifier::fromEnvironment();
@@ -226,6 +243,9 @@ int cmdServe(const std::vector<std::string>& argv) {
     }
     admin_address = config->admin_listener.address + ":" + std::to_string(admin_server->port());
   }
+  // The back-office API, on a listener of its own: the node path never waits for it.
+  ApiEndpoint api_endpoint(*store, clock, log);
+  const std::string api_address = api_endpoint.start(*config);
   const std::string status = "serving " + std::to_string(config->creditor_institutions.size()) +
                              " creditor institutions on " + config->node_listener.address + ":" +
                              std::to_string(server->port());
@@ -234,8 +254,9 @@ int cmdServe(const std::vector<std::string>& argv) {
            {{"node_listener", config->node_listener.address + ":" + std::to_string(server->port())},
             {"soap_path", config->node_listener.soap_path},
             {"admin_listener", admin_address},
+            {"api_listener", api_address},
             {"creditor_institutions", config->creditor_institutions.size()},
-            {"database", config->storage.path}});
+            {"database", storageName(*config)}});
 
   // The main thread waits for signals, waking up for the watchdog (when there is one) and for
   // the hourly purge of the audit journal.
@@ -278,7 +299,7 @@ int cmdServe(const std::vector<std::string>& argv) {
     }
     if (sig == SIGHUP) {
       systemd.notify(ops::SystemdNotifier::reloadingMessage());
-      reload(path, operations, *server, log);
+      reload(path, operations, *server, api_endpoint, log);
       systemd.notify("READY=1\nSTATUS=" + status);
       continue;
     }
@@ -287,6 +308,7 @@ int cmdServe(const std::vector<std::string>& argv) {
   }
   systemd.notify("STOPPING=1\nSTATUS=stopping: finishing requests in flight");
   if (admin_server) admin_server->stop();
+  api_endpoint.stop();
   server->stop();
   store.reset();  // drains the writer: every accepted receipt is committed and answered
   log.info("ponte.stopped");

@@ -47,17 +47,4 @@ std::shared_ptr<const Directory> buildDirectory(const ops::Config& config) {
   return dir;
 }
 
-GpdContext gpdContextFor(const Directory& directory, const std::string& ec_fiscal_code) {
-  GpdContext context;
-  context.ec_fiscal_code = ec_fiscal_code;
-  if (const EcInfo* ec = directory.ec(ec_fiscal_code)) {
-    context.default_company_name = ec->name;
-    if (const StationInfo* station = directory.station(ec->station_id)) {
-      context.aux_digit = station->aux_digit;
-      if (station->aux_digit == 0) context.application_code = station->code;
-    }
-  }
-  return context;
-}
-
 }  // namespace ponte::app

@@ -8,6 +8,7 @@
 #include "core/amount_schedule.h"
 #include "core/notice_number.h"
 #include "core/payability.h"
+#include "core/spontaneous_payment.h"
 #include "core/stand_in_probe.h"
 
 namespace ponte::app {
@@ -39,19 +40,6 @@ core::Date dueDateOf(const core::PaymentOption& option, core::Date today) {
     if (step.until && *step.until >= today) return *step.until;
   }
   return option.due_date;
-}
-
-// Spontaneous notices are numbered "7" + a per-station sequence inside the station's layout, so
-// they stay apart from the EC's imported IUVs (which should not start with 7 in that layout).
-std::optional<core::NoticeNumber> spontaneousNotice(const StationInfo& station, std::uint64_t seq) {
-  const std::size_t width = station.aux_digit == 2 ? 15 : station.aux_digit == 1 ? 17 : 13;
-  std::string digits = std::to_string(seq);
-  if (digits.size() > width - 1) return std::nullopt;
-  std::string base = "7" + std::string(width - 1 - digits.size(), '0') + digits;
-  return core::buildNoticeNumber(station.aux_digit, station.aux_digit == 0 || station.aux_digit == 3
-                                                         ? std::string_view(station.code)
-                                                         : std::string_view(),
-                                 base);
 }
 
 }  // namespace
@@ -253,24 +241,17 @@ void NodeOperations::demand(const core::DemandRequest& request,
   if (auto* reason = std::get_if<std::string>(&parsed)) return done(fault(FaultCode::kSemantica, *reason));
   const ServiceFields& fields = std::get<ServiceFields>(parsed);
 
-  core::Cents amount = 0;
-  if (service->fixed_amount) {
-    amount = *service->fixed_amount;
-  } else {
+  std::optional<core::Cents> asked;
+  if (!service->fixed_amount) {
     auto it = fields.find(service->amount_field);
-    auto value = it == fields.end() ? std::nullopt : core::parseAmount(it->second);
-    if (!value) {
+    asked = it == fields.end() ? std::nullopt : core::parseAmount(it->second);
+    if (!asked) {
       return done(fault(FaultCode::kSemantica, "service data must carry " + service->amount_field + " as an amount like 12.34"));
     }
-    if (*value < service->min_amount || *value > service->max_amount) {
-      return done(fault(FaultCode::kSemantica, service->amount_field + " is outside the amounts allowed for this service"));
-    }
-    amount = *value;
   }
-  core::Subject debtor;
-  debtor.type = 'F';
-  debtor.fiscal_code = "ANONIMO";
-  debtor.full_name = "ANONIMO";
+  auto amount = core::spontaneousAmount(*service, asked, service->amount_field);
+  if (auto* reason = std::get_if<std::string>(&amount)) return done(fault(FaultCode::kSemantica, *reason));
+  core::Subject debtor = core::anonymousDebtor();
   if (auto it = fields.find("debtorFiscalCode"); it != fields.end() && it->second.size() >= 2 && it->second.size() <= 16) {
     debtor.fiscal_code = it->second;
   }
@@ -278,42 +259,16 @@ void NodeOperations::demand(const core::DemandRequest& request,
     debtor.full_name = it->second;
   }
 
-  const std::int64_t now = clock_.nowUnixMs();
-  const core::Date today = romeDate(now);
+  const core::Date today = romeDate(clock_.nowUnixMs());
   const StationInfo station = *r.station;
   const EcInfo ec = *r.ec;
   const ServiceInfo svc = *service;
-  auto make = [station, ec, svc, amount, debtor, today](std::uint64_t seq) {
-    core::DebtPosition p;
-    p.ec_fiscal_code = ec.fiscal_code;
-    p.iupd = "ponte-spontaneous-" + station.id + "-" + std::to_string(seq);
-    p.debtor = debtor;
-    p.company_name = ec.name;
-    p.office_name = ec.office;
-    p.status = core::PositionStatus::kValid;
-    core::PaymentOption o;
-    if (auto nav = spontaneousNotice(station, seq)) {
-      o.nav = nav->nav;
-      o.iuv = nav->iuv;
-    }
-    o.amount = amount;
-    o.description = svc.description;
-    o.due_date = today.plusDays(svc.due_days);
-    core::Transfer t;
-    t.id_transfer = 1;
-    t.amount = amount;
-    t.organization_fiscal_code = ec.fiscal_code;
-    t.company_name = ec.name;
-    t.iban = ec.iban;
-    t.postal_iban = ec.postal_iban;
-    t.remittance_information = svc.remittance.empty() ? svc.description : svc.remittance;
-    t.category = svc.category;
-    o.transfers.push_back(std::move(t));
-    p.options.push_back(std::move(o));
-    return p;
+  const core::Cents cents = std::get<core::Cents>(amount);
+  auto make = [station, ec, svc, cents, debtor, today](std::uint64_t seq) {
+    return core::spontaneousPosition({station, ec, svc, cents, debtor, today, {}}, seq);
   };
   store_.createWithSequence(
-      ec.fiscal_code, "spontaneous:" + station.id, make,
+      ec.fiscal_code, core::spontaneousCounter(station), make,
       [done = std::move(done), ec](store::Result<core::DebtPosition> created) {
         if (!created || created.value().options.empty() || created.value().options[0].nav.empty()) {
           return done(fault(FaultCode::kSystemError, "the notice could not be created now: try again later"));

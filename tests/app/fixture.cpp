@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/gpd_json.h"
 #include "app/directory_builder.h"
-#include "app/gpd_json.h"
 #include "faulty_vfs.h"
 #include "store/sqlite_store.h"
 
@@ -34,10 +34,10 @@ Fixture::Fixture() {
   for (const char* ec : {kValbruna, kMonteverde}) {
     std::ifstream in(std::string(PONTE_FIXTURE_DIR) + "/" + ec + ".json");
     auto positions = nlohmann::json::parse(in);
-    app::GpdContext context = app::gpdContextFor(*directory, ec);
+    api::GpdContext context = api::gpdContextFor(*directory, ec);
     context.accept_status = true;
     for (const auto& p : positions) {
-      auto position = app::positionFromGpd(p, context);
+      auto position = api::positionFromGpd(p, context);
       if (!std::holds_alternative<core::DebtPosition>(position)) {
         throw std::runtime_error("fixture position rejected: " + p.value("iupd", std::string()) + ": " +
                                  std::get<1>(position).front().path + " " + std::get<1>(position).front().message);

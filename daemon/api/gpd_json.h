@@ -8,9 +8,10 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/directory.h"
 #include "core/position.h"
 
-namespace ponte::app {
+namespace ponte::api {
 
 // A rejected field: path as in "paymentOption[0].transfer[1].iban", and why.
 struct FieldError {
@@ -36,7 +37,18 @@ struct GpdContext {
 std::variant<core::DebtPosition, std::vector<FieldError>> positionFromGpd(const nlohmann::json& json,
                                                                           const GpdContext& context);
 
+// How positions of this EC are read: its aux digit and application code, its name. An EC that
+// is not in the directory gets the defaults (aux digit 3, no name).
+GpdContext gpdContextFor(const core::Directory& directory, const std::string& ec_fiscal_code);
+
+// Reads an option's "amountSchedule" list ([{until, amount, transferAmounts, label}]) into
+// option.schedule, errors under `path` ("amountSchedule" or "paymentOption[0].amountSchedule").
+// An empty list clears the schedule. The schedule is checked against the option's amounts and
+// transfers (core::checkSchedule).
+std::vector<FieldError> scheduleFromGpd(const nlohmann::json& list, const std::string& path,
+                                        core::PaymentOption& option);
+
 // Writes a position as GPD's PaymentPositionModel (with status fields and ponte's additions).
 nlohmann::json positionToGpd(const core::DebtPosition& position);
 
-}  // namespace ponte::app
+}  // namespace ponte::api

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/gpd_json.h"
+#include "api/gpd_json.h"
 
 using namespace ponte;
 using nlohmann::json;
@@ -28,15 +28,15 @@ json validPosition() {
   })");
 }
 
-app::GpdContext context() { return {"80015010723", 3, "", "Comune di Valbruna", false}; }
+api::GpdContext context() { return {"80015010723", 3, "", "Comune di Valbruna", false}; }
 
-std::vector<app::FieldError> errorsOf(const json& j) {
-  auto r = app::positionFromGpd(j, context());
-  REQUIRE(std::holds_alternative<std::vector<app::FieldError>>(r));
-  return std::get<std::vector<app::FieldError>>(r);
+std::vector<api::FieldError> errorsOf(const json& j) {
+  auto r = api::positionFromGpd(j, context());
+  REQUIRE(std::holds_alternative<std::vector<api::FieldError>>(r));
+  return std::get<std::vector<api::FieldError>>(r);
 }
 
-bool hasError(const std::vector<app::FieldError>& errors, const std::string& path) {
+bool hasError(const std::vector<api::FieldError>& errors, const std::string& path) {
   for (const auto& e : errors) {
     if (e.path == path) return true;
   }
@@ -46,7 +46,7 @@ bool hasError(const std::vector<app::FieldError>& errors, const std::string& pat
 }  // namespace
 
 TEST_CASE("a GPD position loads with its notice number computed from the IUV", "[unit]") {
-  auto r = app::positionFromGpd(validPosition(), context());
+  auto r = api::positionFromGpd(validPosition(), context());
   REQUIRE(std::holds_alternative<core::DebtPosition>(r));
   const auto& p = std::get<core::DebtPosition>(r);
   CHECK(p.ec_fiscal_code == "80015010723");
@@ -58,8 +58,8 @@ TEST_CASE("a GPD position loads with its notice number computed from the IUV", "
   CHECK(p.options[0].transfers[1].metadata.size() == 1);
 
   // Written back and read again, it is the same position.
-  json back = app::positionToGpd(p);
-  auto again = app::positionFromGpd(back, app::GpdContext{"80015010723", 3, "", "", true});
+  json back = api::positionToGpd(p);
+  auto again = api::positionFromGpd(back, api::GpdContext{"80015010723", 3, "", "", true});
   REQUIRE(std::holds_alternative<core::DebtPosition>(again));
   CHECK(std::get<core::DebtPosition>(again) == p);
 }

@@ -1,9 +1,10 @@
 // GPD PaymentPositionModel <-> core::DebtPosition, with the validation rules of GPD and of the wire.
-#include "app/gpd_json.h"
+#include "api/gpd_json.h"
 
 #include <algorithm>
 #include <cctype>
 #include <regex>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -12,7 +13,7 @@
 #include "core/notice_number.h"
 #include "core/utf8.h"
 
-namespace ponte::app {
+namespace ponte::api {
 namespace {
 
 using nlohmann::json;
@@ -206,25 +207,24 @@ core::Transfer readTransfer(Reader& r, const json& obj, const std::string& base,
   return t;
 }
 
-std::vector<core::AmountStep> readSchedule(Reader& r, const json& obj, const std::string& base) {
+// The steps of an amountSchedule list found at `path`.
+std::vector<core::AmountStep> readSteps(Reader& r, const json& list, const std::string& path) {
   std::vector<core::AmountStep> steps;
-  const json* list = r.array(obj, base, "amountSchedule", false, 1, 10);
-  if (!list) return steps;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const std::string path = Reader::index(Reader::join(base, "amountSchedule"), i);
-    const json& item = (*list)[i];
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string step_path = Reader::index(path, i);
+    const json& item = list[i];
     if (!item.is_object()) {
-      r.fail(path, "must be an object");
+      r.fail(step_path, "must be an object");
       continue;
     }
     core::AmountStep step;
-    step.until = r.date(item, path, "until", false);
-    step.amount = r.integer(item, path, "amount", true, 1, core::kMaxCents).value_or(0);
-    step.label = r.text(item, path, "label", false, 0, 35);
-    if (const json* amounts = r.array(item, path, "transferAmounts", true, 1, 5)) {
+    step.until = r.date(item, step_path, "until", false);
+    step.amount = r.integer(item, step_path, "amount", true, 1, core::kMaxCents).value_or(0);
+    step.label = r.text(item, step_path, "label", false, 0, 35);
+    if (const json* amounts = r.array(item, step_path, "transferAmounts", true, 1, 5)) {
       for (const json& a : *amounts) {
         if (!a.is_number_integer() || a.get<std::int64_t>() < 1) {
-          r.fail(Reader::join(path, "transferAmounts"), "must be positive integers (euro cents)");
+          r.fail(Reader::join(step_path, "transferAmounts"), "must be positive integers (euro cents)");
           break;
         }
         step.transfer_amounts.push_back(a.get<std::int64_t>());
@@ -233,6 +233,31 @@ std::vector<core::AmountStep> readSchedule(Reader& r, const json& obj, const std
     steps.push_back(std::move(step));
   }
   return steps;
+}
+
+std::vector<core::AmountStep> readSchedule(Reader& r, const json& obj, const std::string& base) {
+  const json* list = r.array(obj, base, "amountSchedule", false, 1, 10);
+  if (!list) return {};
+  return readSteps(r, *list, Reader::join(base, "amountSchedule"));
+}
+
+// Installments pay the same debt as the single payment, in parts: a plan that adds up to less
+// than the single payment would let the debt be settled for less by choosing the plan.
+void checkPlans(Reader& r, const std::vector<core::PaymentOption>& options) {
+  const auto single = std::find_if(options.begin(), options.end(),
+                                   [](const core::PaymentOption& o) { return !o.is_partial_payment; });
+  if (single == options.end()) return;
+  std::map<std::string, core::Cents> plans;
+  for (const auto& o : options) {
+    if (o.is_partial_payment) plans[o.payment_plan_id] += o.amount;
+  }
+  for (const auto& [plan, total] : plans) {
+    if (total < single->amount) {
+      r.fail("paymentOption", "the installments" + (plan.empty() ? std::string() : " of plan " + plan) +
+                                  " add up to " + std::to_string(total) +
+                                  " cents, less than the single payment of " + std::to_string(single->amount));
+    }
+  }
 }
 
 core::PaymentOption readOption(Reader& r, const json& obj, const std::string& base,
@@ -382,9 +407,45 @@ std::variant<core::DebtPosition, std::vector<FieldError>> positionFromGpd(const 
     const auto singles = std::count_if(p.options.begin(), p.options.end(),
                                        [](const core::PaymentOption& o) { return !o.is_partial_payment; });
     if (singles > 1) r.fail("paymentOption", "has more than one single payment (isPartialPayment=false)");
+    checkPlans(r, p.options);
   }
   if (!errors.empty()) return errors;
   return p;
+}
+
+GpdContext gpdContextFor(const core::Directory& directory, const std::string& ec_fiscal_code) {
+  GpdContext context;
+  context.ec_fiscal_code = ec_fiscal_code;
+  if (const core::EcInfo* ec = directory.ec(ec_fiscal_code)) {
+    context.default_company_name = ec->name;
+    if (const core::StationInfo* station = directory.station(ec->station_id)) {
+      context.aux_digit = station->aux_digit;
+      if (station->aux_digit == 0) context.application_code = station->code;
+    }
+  }
+  return context;
+}
+
+std::vector<FieldError> scheduleFromGpd(const json& list, const std::string& path,
+                                        core::PaymentOption& option) {
+  std::vector<FieldError> errors;
+  Reader r(errors);
+  if (!list.is_array() || list.size() > 10) {
+    r.fail(path, "must be an array of 0 to 10 steps");
+    return errors;
+  }
+  std::vector<core::AmountStep> steps = readSteps(r, list, path);
+  if (!errors.empty()) return errors;
+  core::PaymentOption candidate = option;
+  candidate.schedule = std::move(steps);
+  if (!candidate.schedule.empty()) {
+    if (auto problem = core::checkSchedule(candidate)) {
+      r.fail(path, *problem);
+      return errors;
+    }
+  }
+  option = std::move(candidate);
+  return errors;
 }
 
 namespace {
@@ -475,4 +536,4 @@ json positionToGpd(const core::DebtPosition& p) {
   return obj;
 }
 
-}  // namespace ponte::app
+}  // namespace ponte::api
