@@ -1,0 +1,320 @@
+// The outbox worker's passes: claim, deliver through the ledger's adapter, report; and the
+// housekeeping that resumes ledgers an operator fixed and raises alerts on late deliveries.
+#include "outbox/outbox_worker.h"
+
+#include <random>
+
+namespace ponte::outbox {
+namespace {
+
+constexpr const char* kDeliveries = "ponte_outbox_deliveries_total";
+constexpr const char* kAlerts = "ponte_outbox_alerts_total";
+constexpr const char* kOldest = "ponte_outbox_oldest_pending_seconds";
+constexpr const char* kDisabled = "ponte_outbox_ledger_disabled";
+
+std::int64_t seconds(std::int64_t ms) { return ms / 1000; }
+
+}  // namespace
+
+OutboxWorker::OutboxWorker(store::Store& store, LedgerSet& ledgers, std::vector<std::string> ecs,
+                           const core::Clock& clock, ops::Logger& log, ops::Metrics* metrics,
+                           OutboxOptions options)
+    : store_(store),
+      ledgers_(ledgers),
+      ecs_(std::move(ecs)),
+      clock_(clock),
+      log_(log),
+      metrics_(metrics),
+      options_(std::move(options)) {
+  if (metrics_ == nullptr) return;
+  metrics_->declare(kDeliveries, ops::Metrics::Type::kCounter,
+                    "Delivery attempts to ledgers, by route and outcome: delivered, retry, dead, "
+                    "disabled.");
+  metrics_->declare(kAlerts, ops::Metrics::Type::kCounter,
+                    "Times an EC's oldest pending delivery became older than outbox.alert_after_s.");
+  metrics_->declare(kOldest, ops::Metrics::Type::kGauge,
+                    "Age of the EC's oldest pending delivery (0 when none is pending).");
+  metrics_->declare(kDisabled, ops::Metrics::Type::kGauge,
+                    "1 while a ledger is disabled after a FATAL answer, until resumed.");
+  for (LedgerRoute* route : ledgers_.all()) metrics_->set(kDisabled, {{"route", route->name()}}, 0);
+}
+
+OutboxWorker::~OutboxWorker() { stop(); }
+
+void OutboxWorker::start() {
+  for (int i = 0; i < std::max(1, options_.workers); ++i) {
+    threads_.emplace_back([this] { loop(); });
+  }
+}
+
+void OutboxWorker::stop() {
+  stopping_.store(true);
+  wake();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void OutboxWorker::wake() {
+  {
+    std::lock_guard lock(wait_mutex_);
+    woken_ = true;
+  }
+  wait_.notify_all();
+}
+
+void OutboxWorker::loop() {
+  while (!stopping_.load()) {
+    if (runOnce() > 0) continue;
+    std::unique_lock lock(wait_mutex_);
+    wait_.wait_for(lock, options_.idle_wait, [this] { return woken_ || stopping_.load(); });
+    woken_ = false;
+  }
+}
+
+std::size_t OutboxWorker::runOnce() {
+  housekeeping();
+  std::size_t attempted = 0;
+  for (const std::string& ec : ecs_) {
+    if (stopping_.load()) break;
+    const std::int64_t now = clock_.nowUnixMs();
+    auto claimed = store_.claimDeliveries(ec, now, now + options_.lease_ms, options_.batch);
+    if (!claimed) {
+      log_.warning("outbox.claim_failed",
+                   {{"ec", ec},
+                    {"detail", claimed.error().message},
+                    {"action", "deliveries wait in the database; they are tried again"}});
+      continue;
+    }
+    for (const store::Delivery& d : claimed.value()) {
+      // A delivery whose lease is nearly over may soon be taken by another worker: hand it back
+      // rather than deliver it twice at once. So does a stop.
+      if (stopping_.load() || clock_.nowUnixMs() >= d.next_attempt_unix_ms - options_.lease_ms / 10) {
+        release(d);
+        continue;
+      }
+      deliverOne(d);
+      ++attempted;
+    }
+  }
+  return attempted;
+}
+
+void OutboxWorker::deliverOne(const store::Delivery& d) {
+  store::DeliveryReport r;
+  LedgerRoute* route = ledgers_.find(d.route);
+  if (route == nullptr) {
+    // The row names a ledger no longer configured: kept pending, loudly, until one is.
+    r.at_unix_ms = clock_.nowUnixMs();
+    r.error = "no ledger named " + d.route + " in the configuration";
+    r.retry_at_unix_ms = r.at_unix_ms + options_.backoff.max_ms;
+    log_.error("outbox.unknown_ledger",
+               {{"ec", d.ec_fiscal_code},
+                {"delivery", d.id},
+                {"route", d.route},
+                {"action", "define the ledger under ledgers and restart ponte"}});
+    count(d.route, "retry");
+    retried_.fetch_add(1);
+    return report(d, r);
+  }
+  if (route->disabled()) {
+    // Claimed before the ledger was disabled (same batch), or on an engine that cannot pause.
+    // Held by a pause, it is due at once and goes when the ledger is resumed; otherwise it
+    // waits the longest backoff, and the ledger stays off until a restart.
+    bool held = false;
+    {
+      std::lock_guard lock(held_mutex_);
+      held = held_.count(d.route) != 0;
+    }
+    r.at_unix_ms = clock_.nowUnixMs();
+    r.error = "ledger disabled: " + route->disabledReason();
+    r.retry_at_unix_ms = r.at_unix_ms + (held ? 0 : options_.backoff.max_ms);
+    return report(d, r);
+  }
+  std::string error;
+  auto receipt = LedgerReceipt::fromDelivery(d, &error);
+  LedgerResult result;
+  if (receipt) {
+    result = route->deliver(*receipt);
+  } else {
+    result = {PONTE_LEDGER_REJECT, error};
+  }
+  const std::int64_t now = clock_.nowUnixMs();
+  r.at_unix_ms = now;
+  switch (result.status) {
+    case PONTE_LEDGER_OK:
+      r.delivered = true;
+      delivered_.fetch_add(1);
+      count(d.route, "delivered");
+      log_.info("outbox.delivered", {{"ec", d.ec_fiscal_code},
+                                     {"route", d.route},
+                                     {"delivery", d.id},
+                                     {"receipt_id", d.receipt.receipt_id},
+                                     {"attempts", d.attempts}});
+      break;
+    case PONTE_LEDGER_RETRY: {
+      const std::int64_t wait = backoffDelayMs(options_.backoff, d.attempts, draw());
+      r.error = result.message;
+      r.retry_at_unix_ms = now + wait;
+      retried_.fetch_add(1);
+      count(d.route, "retry");
+      log_.warning("outbox.retry", {{"ec", d.ec_fiscal_code},
+                                    {"route", d.route},
+                                    {"delivery", d.id},
+                                    {"attempts", d.attempts},
+                                    {"next_in_s", seconds(wait)},
+                                    {"error", result.message}});
+      break;
+    }
+    case PONTE_LEDGER_REJECT:
+      r.error = "rejected: " + result.message;
+      dead_.fetch_add(1);
+      count(d.route, "dead");
+      log_.error("outbox.dead_letter",
+                 {{"ec", d.ec_fiscal_code},
+                  {"route", d.route},
+                  {"delivery", d.id},
+                  {"receipt_id", d.receipt.receipt_id},
+                  {"error", result.message},
+                  {"action", "fix the cause, then `ponte outbox retry " + std::to_string(d.id) +
+                                 "`"}});
+      break;
+    case PONTE_LEDGER_FATAL: {
+      route->disable(result.message);
+      disabled_.fetch_add(1);
+      count(d.route, "disabled");
+      if (metrics_ != nullptr) metrics_->set(kDisabled, {{"route", d.route}}, 1);
+      auto paused = store_.pauseRoute(d.route, "disabled after FATAL: " + result.message, now);
+      if (paused) {
+        std::lock_guard lock(held_mutex_);
+        held_.insert(d.route);
+      }
+      r.error = "ledger FATAL: " + result.message;
+      // Paused, the delivery is held by the pause and goes as soon as the ledger is resumed.
+      r.retry_at_unix_ms = paused ? now : now + options_.backoff.max_ms;
+      log_.error("outbox.ledger_disabled",
+                 {{"route", d.route},
+                  {"plugin", route->plugin().origin()},
+                  {"error", result.message},
+                  {"action", paused ? "fix the ledger, then `ponte outbox resume " + d.route + "`"
+                                    : "fix the ledger, then restart ponte"}});
+      break;
+    }
+  }
+  report(d, r);
+}
+
+void OutboxWorker::report(const store::Delivery& d, const store::DeliveryReport& r) {
+  auto done = store_.reportDelivery(d.ec_fiscal_code, d.id, r);
+  if (!done) {
+    // The lease runs out and another pass tries again: at worst the ledger sees the receipt
+    // twice, with the same idempotency key.
+    log_.warning("outbox.report_failed", {{"ec", d.ec_fiscal_code},
+                                          {"delivery", d.id},
+                                          {"detail", done.error().message}});
+  }
+}
+
+void OutboxWorker::release(const store::Delivery& d) {
+  store::DeliveryReport r;
+  r.at_unix_ms = clock_.nowUnixMs();
+  r.error = d.last_error;
+  r.retry_at_unix_ms = r.at_unix_ms;
+  released_.fetch_add(1);
+  report(d, r);
+}
+
+void OutboxWorker::housekeeping() {
+  std::unique_lock lock(housekeeping_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return;
+  const std::int64_t now = clock_.nowUnixMs();
+  if (last_housekeeping_ms_ != INT64_MIN &&
+      now - last_housekeeping_ms_ < options_.housekeeping_ms) {
+    return;
+  }
+  last_housekeeping_ms_ = now;
+
+  // A disabled ledger that is no longer paused was resumed by an operator: make it again.
+  auto paused = store_.listPausedRoutes();
+  if (paused) {
+    std::set<std::string> names;
+    for (const auto& p : paused.value()) names.insert(p.route);
+    for (LedgerRoute* route : ledgers_.all()) {
+      if (!route->disabled() || names.count(route->name()) != 0) continue;
+      std::string error;
+      if (route->enable(&error)) {
+        {
+          std::lock_guard held(held_mutex_);
+          held_.erase(route->name());
+        }
+        log_.info("outbox.ledger_enabled", {{"route", route->name()}});
+        if (metrics_ != nullptr) metrics_->set(kDisabled, {{"route", route->name()}}, 0);
+      } else {
+        if (store_.pauseRoute(route->name(), error, now)) {
+          std::lock_guard held(held_mutex_);
+          held_.insert(route->name());
+        }
+        log_.error("outbox.ledger_disabled",
+                   {{"route", route->name()},
+                    {"error", error},
+                    {"action", "fix the ledger, then `ponte outbox resume " + route->name() + "`"}});
+      }
+    }
+  }
+
+  for (const std::string& ec : ecs_) {
+    auto oldest = store_.listDeliveries(ec, store::DeliveryState::kPending, 0, 1);
+    if (!oldest) continue;
+    const store::Delivery* d = oldest.value().empty() ? nullptr : &oldest.value().front();
+    const std::int64_t age = d ? std::max<std::int64_t>(0, now - d->created_unix_ms) : 0;
+    if (metrics_ != nullptr) metrics_->set(kOldest, {{"ec", ec}}, static_cast<double>(age) / 1000);
+    const bool late = d != nullptr && age > options_.alert_after_ms;
+    std::lock_guard alert(alert_mutex_);
+    const bool was_late = alerting_.count(ec) != 0;
+    if (late && !was_late) {
+      alerting_.insert(ec);
+      alerts_.fetch_add(1);
+      if (metrics_ != nullptr) metrics_->add(kAlerts, {{"ec", ec}});
+      log_.warning("outbox.delivery_late",
+                   {{"ec", ec},
+                    {"delivery", d->id},
+                    {"route", d->route},
+                    {"age_s", seconds(age)},
+                    {"attempts", d->attempts},
+                    {"last_error", d->last_error},
+                    {"action", "see `ponte outbox list --ec " + ec + "` and the ledger's state"}});
+    } else if (!late && was_late) {
+      alerting_.erase(ec);
+      log_.info("outbox.delivery_late_cleared", {{"ec", ec}});
+    }
+  }
+}
+
+void OutboxWorker::count(const std::string& route, const char* outcome) {
+  if (metrics_ != nullptr) metrics_->add(kDeliveries, {{"route", route}, {"outcome", outcome}});
+}
+
+double OutboxWorker::draw() {
+  if (options_.random) return options_.random();
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
+}
+
+OutboxStats OutboxWorker::stats() const {
+  OutboxStats s;
+  s.delivered = delivered_.load();
+  s.retried = retried_.load();
+  s.dead = dead_.load();
+  s.disabled = disabled_.load();
+  s.alerts = alerts_.load();
+  s.released = released_.load();
+  return s;
+}
+
+bool OutboxWorker::alerting(const std::string& ec) const {
+  std::lock_guard lock(alert_mutex_);
+  return alerting_.count(ec) != 0;
+}
+
+}  // namespace ponte::outbox

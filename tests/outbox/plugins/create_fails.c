@@ -1,0 +1,24 @@
+/* A well-formed plugin whose create() always fails, with a reason. */
+#include <stdio.h>
+
+#include "ponte/ledger.h"
+
+static void* create(const ponte_ledger_host* h, const ponte_ledger_config* c, char* e, size_t n) {
+  (void)h, (void)c;
+  snprintf(e, n, "the ledger's credentials file is missing");
+  return NULL;
+}
+static int32_t deliver(void* i, const ponte_ledger_receipt* r, char* m, size_t n) {
+  (void)i, (void)r, (void)m, (void)n;
+  return PONTE_LEDGER_OK;
+}
+static void destroy(void* i) { (void)i; }
+
+static const ponte_ledger_plugin kPlugin = {sizeof(ponte_ledger_plugin), PONTE_LEDGER_ABI_MAJOR,
+                                            PONTE_LEDGER_ABI_MINOR, "create-fails", 0, create,
+                                            deliver, destroy};
+
+const ponte_ledger_plugin* ponte_ledger_entry(uint32_t major, uint32_t minor) {
+  (void)major, (void)minor;
+  return &kPlugin;
+}
