@@ -9,7 +9,7 @@ PACKAGES := build-essential cmake ninja-build ccache pkg-config git openssl \
   libcurl4-openssl-dev libsqlite3-dev sqlite3 libxml2-dev libxml2-utils nlohmann-json3-dev \
   libpq-dev postgresql curl python3 systemd dpkg-dev file
 
-.PHONY: all deps build test demo clean certs package
+.PHONY: all deps build test demo clean certs package bench crash-test
 
 all: build
 
@@ -35,6 +35,14 @@ test: build certs
 
 demo: build certs
 	config/run-demo.sh $(BUILD)
+
+# The benchmark report (bench/results/latest.md); BENCH_SECONDS per run, default 10.
+bench: build
+	bench/run-bench.sh $(BUILD) $(or $(BENCH_SECONDS),10)
+
+# The crash suite alone, ROUNDS times (make test runs 5).
+crash-test: build
+	tests/crash/crash-test.sh $(BUILD) $(or $(ROUNDS),50)
 
 package: build
 	cd $(BUILD) && cpack -G DEB

@@ -12,6 +12,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -80,6 +82,8 @@ struct Shared {
   }
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open{0};  // connections accepted and not yet destroyed
+  // The most connections open at once since the last time none was.
+  std::atomic<std::size_t> peak{0};
   std::mutex mu;
   std::condition_variable all_closed;
   Counters counters;
@@ -93,12 +97,23 @@ struct Shared {
     }
   }
 
+  void connectionOpened() {
+    const std::size_t now = open.fetch_add(1) + 1;
+    std::size_t seen = peak.load();
+    while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+    }
+  }
+
   void connectionClosed() {
     if (open.fetch_sub(1) == 1) {
+      // After a burst of connections, each with its TLS and HTTP buffers, the allocator keeps
+      // the freed pages; give them back to the system once the burst is over.
+      if (peak.exchange(0) >= kTrimAfterConnections) malloc_trim(0);
       std::lock_guard lock(mu);
       all_closed.notify_all();
     }
   }
+  static constexpr std::size_t kTrimAfterConnections = 64;
 
   // Waits until no connection is open or `deadline` passes; true when none is open.
   bool waitAllClosed(std::chrono::steady_clock::time_point deadline) {
@@ -723,7 +738,7 @@ struct HttpsServer::Impl {
       return;
     }
     shared->counters.accepted++;
-    shared->open.fetch_add(1);
+    shared->connectionOpened();
     socket.set_option(tcp::no_delay(true), ignored);
     // Built here, started on its own loop: if the loop never runs the start, destroying the
     // session still releases its connection slot.

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Writes bench/results/latest.json and latest.md from the runs of bench/run-bench.sh.
+
+usage: write-report.py ROOT WORK_DIR KEY=VALUE...
+
+Reads WORK_DIR/runs/*.json (ponte-bench --json) and the figures run-bench.sh measured itself
+(start-to-ready times, resident memory, load average), given as KEY=VALUE.
+"""
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+root, work = sys.argv[1], sys.argv[2]
+given = dict(arg.split("=", 1) for arg in sys.argv[3:])
+runs = {}
+for name in sorted(os.listdir(os.path.join(work, "runs"))):
+    with open(os.path.join(work, "runs", name)) as f:
+        runs[name[:-5]] = json.load(f)
+
+
+def first_line(path, prefix):
+    with open(path) as f:
+        for line in f:
+            if line.startswith(prefix):
+                return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def git(*args):
+    return subprocess.run(["git", "-C", root, *args], capture_output=True, text=True).stdout.strip()
+
+
+mem_kib = int(first_line("/proc/meminfo", "MemTotal").split()[0])
+machine = {"cores": os.cpu_count(), "cpu": first_line("/proc/cpuinfo", "model name"),
+           "memory_gib": round(mem_kib / 1048576, 1), "kernel": platform.release(),
+           "load_average_before": given["load_before"], "load_average_after": given["load_after"]}
+ready_1m = [float(v) for v in given["ready_ms_1m"].split()]
+mib = lambda kib: round(int(kib) / 1024, 1)
+
+# Each ponte run is compared with the echo run at the same number of connections.
+echo_for = {}
+for name, r in runs.items():
+    if name.startswith("echo"):
+        echo_for[r["connections"]] = r["throughput"]
+
+
+def ratio(r):
+    echo = echo_for.get(r["connections"])
+    return r["throughput"] / echo if echo and r["mode"] == "closed" else None
+
+
+figures = {
+    "start_to_ready_ms": {"positions_200k": float(given["ready_ms_standard"]),
+                          "positions_1m_runs": ready_1m,
+                          "positions_1m_median": statistics.median(ready_1m)},
+    "rss_mib": {"under_load_200k_positions": mib(given["rss_kib_standard"]),
+                "idle_1m_positions": mib(given["idle_kib_1m"]),
+                "under_load_1m_positions": mib(given["rss_kib_1m"]),
+                "peak_1m_positions": mib(given["hwm_kib_1m"])},
+    "database_1m_bytes": int(given["db_bytes_1m"]),
+}
+v, g, s = runs["verify"], runs["getv2"], runs["sendrtv2"]
+vh, sh = runs["verify-half"], runs["sendrtv2-half"]
+targets = [
+    ("verify throughput >= 60% of echo", f"{ratio(v):.0%}", ratio(v) >= 0.60),
+    ("verify p99 <= 2 ms at half its maximum rate", f"{vh['latency_ms']['p99']:.2f} ms",
+     vh["latency_ms"]["p99"] <= 2),
+    ("getv2 (5 transfers) throughput >= 50% of echo", f"{ratio(g):.0%}", ratio(g) >= 0.50),
+    ("sendrtv2 durable >= 5000/s", f"{s['throughput']:.0f}/s", s["throughput"] >= 5000),
+    ("sendrtv2 p99 <= 10 ms at half its maximum rate", f"{sh['latency_ms']['p99']:.2f} ms",
+     sh["latency_ms"]["p99"] <= 10),
+    ("RSS <= 100 MiB under load, 1M positions",
+     f"{figures['rss_mib']['under_load_1m_positions']} MiB (peak {figures['rss_mib']['peak_1m_positions']})",
+     figures["rss_mib"]["peak_1m_positions"] <= 100),
+    ("start to ready <= 300 ms, 1M positions",
+     f"{figures['start_to_ready_ms']['positions_1m_median']:.0f} ms (median of {len(ready_1m)})",
+     figures["start_to_ready_ms"]["positions_1m_median"] <= 300),
+]
+commit = git("rev-parse", "--short", "HEAD")
+if git("status", "--porcelain", "--", "daemon", "bench"):
+    commit += " (with local changes)"
+report = {
+    "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    "commit": commit, "machine": machine,
+    "settings": {k: int(given[k]) for k in
+                 ["connections", "receipt_connections", "seconds", "warmup", "positions"]},
+    "figures": figures,
+    "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets],
+    "runs": {name: dict(r, ratio_to_echo=ratio(r)) for name, r in runs.items()},
+}
+with open(os.path.join(root, "bench/results/latest.json"), "w") as f:
+    json.dump(report, f, indent=2)
+    f.write("\n")
+
+what = {
+    "echo": "echo server (transport limit)",
+    "echo-receipt-connections": "echo server (transport limit)",
+    "verify": "paVerifyPaymentNotice",
+    "getv2": "paGetPaymentV2, 5 transfers",
+    "sendrtv2": "paSendRTV2, durable (fsync before OK)",
+    "mix": "mix verify:getv2:sendrtv2 = 3:2:1",
+    "verify-half": "paVerifyPaymentNotice at 50% of its maximum",
+    "sendrtv2-half": "paSendRTV2 at 50% of its maximum",
+    "verify-1m": "paVerifyPaymentNotice, 1M positions stored",
+    "mix-1m": "mix, 1M positions stored",
+}
+order = ["echo", "echo-receipt-connections", "verify", "getv2", "sendrtv2", "mix", "verify-half",
+         "sendrtv2-half", "verify-1m", "mix-1m"]
+rows = []
+for name in order:
+    if name not in runs:
+        continue
+    r, l = runs[name], runs[name]["latency_ms"]
+    q = ratio(r)
+    mode = "closed" if r["mode"] == "closed" else f"open {r['rate']:.0f}/s"
+    errors = ", ".join(f"{k} {n}" for k, n in r["errors"].items()) or "0"
+    rows.append(f"| {what[name]} | {r['connections']} | {mode} | {r['throughput']:.0f} | "
+                f"{'' if q is None or name.startswith('echo') else f'{q:.0%}'} | {l['p50']:.2f} | "
+                f"{l['p90']:.2f} | {l['p99']:.2f} | {l['p999']:.2f} | {l['max']:.2f} | {errors} |")
+target_rows = [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in targets]
+md = f"""# ponte benchmark
+
+{report['date']}, commit `{commit}`. {machine['cores']} cores ({machine['cpu']}),
+{machine['memory_gib']} GiB, Linux {machine['kernel']}. Load average before the run
+{machine['load_average_before']}, after {machine['load_average_after']}: the machine is shared
+with other work, and the client (`ponte-bench`) shares its cores with the server.
+
+Every request is checked (HTTP 200 and `<outcome>OK</outcome>`). Kept-alive HTTP/1.1 over mutual
+TLS; {report['settings']['seconds']} s per run after a {report['settings']['warmup']} s warm-up;
+{report['settings']['positions']} positions stored (SQLite, WAL), each with 5 transfers; log level
+warning. Closed loop: each connection sends its next request when the answer arrives. Open
+loop: requests due at a fixed rate, latency counted from the time each was due. The ratio
+compares with the echo server (ponte's own listener answering a fixed 762-byte body) at the
+same number of connections.
+
+| run | connections | loop | requests/s | of echo | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |
+| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+""" + "\n".join(rows) + f"""
+
+| figure | value |
+| --- | --- |
+| start to ready (exec to READY=1), 200k positions | {figures['start_to_ready_ms']['positions_200k']:.0f} ms |
+| start to ready, 1M positions | {', '.join(f'{x:.0f}' for x in ready_1m)} ms |
+| resident memory under load, 200k positions (largest sample) | {figures['rss_mib']['under_load_200k_positions']} MiB |
+| resident memory, 1M positions: idle / under load / peak | {figures['rss_mib']['idle_1m_positions']} / {figures['rss_mib']['under_load_1m_positions']} / {figures['rss_mib']['peak_1m_positions']} MiB |
+| database with 1M positions | {figures['database_1m_bytes'] / 1048576:.0f} MiB |
+
+| target | measured | met |
+| --- | --- | --- |
+""" + "\n".join(target_rows) + "\n"
+with open(os.path.join(root, "bench/results/latest.md"), "w") as f:
+    f.write(md)
