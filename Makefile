@@ -9,12 +9,25 @@ PACKAGES := build-essential cmake ninja-build ccache pkg-config git openssl \
   libcurl4-openssl-dev libsqlite3-dev sqlite3 libxml2-dev libxml2-utils nlohmann-json3-dev \
   libpq-dev postgresql curl python3 systemd dpkg-dev file
 
-.PHONY: all deps build test demo clean certs package bench crash-test
+# Clang and libFuzzer for the sanitizer build and the fuzz targets.
+SANITIZE_PACKAGES := clang-14 libfuzzer-14-dev
+SANITIZE_BUILD ?= build-sanitize
+# Seconds each fuzz target runs in `make fuzz` (and in `make test`).
+SECONDS ?= 60
+
+.PHONY: all deps sanitize-deps build test check sanitize fuzz demo clean certs package bench crash-test
 
 all: build
 
 deps:
-	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	@$(MAKE) --no-print-directory install-packages WANT="$(PACKAGES)"
+
+sanitize-deps: deps
+	@$(MAKE) --no-print-directory install-packages WANT="$(SANITIZE_PACKAGES)"
+
+.PHONY: install-packages
+install-packages:
+	@missing=$$(for p in $(WANT); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:" $$missing; \
 	  if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root to install packages" >&2; exit 1; fi; \
@@ -30,8 +43,30 @@ build: deps $(BUILD)/build.ninja
 certs: deps
 	certs/make-dev-certs.sh certs/dev
 
-test: build certs
+# Every test: the suite on the release build, then the sanitizer build's subset, then each fuzz
+# target for SECONDS. `make check` runs the first part alone.
+test: check sanitize fuzz
+
+check: build certs
 	tests/run-tests.sh $(BUILD)
+
+$(SANITIZE_BUILD)/build.ninja:
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+	  -DPONTE_SANITIZE=ON -DPONTE_FUZZ=ON $(CMAKE_FLAGS)
+
+# AddressSanitizer and UndefinedBehaviorSanitizer (Clang): the unit and end-to-end tests. Left
+# out: the crash, hostile, packaging and fuzz-replay suites (memory bounds and timings do not
+# hold under the sanitizers; the fuzzers run these builds' targets themselves).
+sanitize: sanitize-deps $(SANITIZE_BUILD)/build.ninja certs
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	PONTE_CTEST_EXCLUDE='^(crash|hostile|fuzz):|^deb_package' tests/run-tests.sh $(SANITIZE_BUILD)
+
+# Each libFuzzer target for SECONDS (fuzz/run-fuzzers.sh).
+fuzz: sanitize-deps $(SANITIZE_BUILD)/build.ninja
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target fuzz_soap_decode fuzz_http_request \
+	  fuzz_config fuzz_notice_number fuzz_gpd_json
+	fuzz/run-fuzzers.sh $(SANITIZE_BUILD) $(SECONDS)
 
 demo: build certs
 	config/run-demo.sh $(BUILD)
@@ -48,4 +83,4 @@ package: build
 	cd $(BUILD) && cpack -G DEB
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SANITIZE_BUILD)
