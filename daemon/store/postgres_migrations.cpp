@@ -113,9 +113,20 @@ CREATE INDEX audit_ec_at ON audit (ec, at_ms);
 CREATE INDEX audit_ec_notice ON audit (ec, notice, at_ms);
 )sql";
 
+// 3: ledger routes whose deliveries are held (an operator's pause, or a ledger that answered
+// FATAL). Shared by every instance: a pause made through one holds the route on all of them.
+constexpr std::string_view kPausedRoutes = R"sql(
+CREATE TABLE paused_routes (
+  route     TEXT   PRIMARY KEY,
+  paused_ms BIGINT NOT NULL,
+  reason    TEXT   NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
+    Migration{3, "paused ledger routes", kPausedRoutes},
 };
 
 // Taken by every migrator for the duration of one migration's transaction: a constant of ours

@@ -117,21 +117,20 @@ Result<std::optional<core::DebtPosition>> readPosition(Connection& db, const std
   return std::optional<core::DebtPosition>(std::move(*position));
 }
 
-Result<std::vector<core::DebtPosition>> readPositions(Connection& db, const std::string& ec,
-                                                      const PositionFilter& filter) {
-  if (filter.page < 0) return Error{ErrorKind::kInvalid, "negative page"};
-  if (filter.limit < 1 || filter.limit > kMaxPageSize) return invalidPage();
-  // Only the filters that are set become parameters, so at most 16 texts get prepared.
-  Params params;
-  params.add(ec);
-  std::string sql = "SELECT id, document FROM positions p WHERE ec = $1";
+namespace {
+
+// The WHERE clause of a position filter over `positions p`, its parameters appended to params
+// after $1 (the EC). Only the filters that are set become parameters, so the number of distinct
+// statements prepared stays small.
+std::string positionWhere(const PositionFilter& filter, Params& params) {
+  std::string sql = "p.ec = $1";
   auto next = [&] { return "$" + std::to_string(params.size() + 1); };
   if (filter.status) {
-    sql += " AND status = " + next();
+    sql += " AND p.status = " + next();
     params.add(core::toString(*filter.status));
   }
   if (!filter.debtor_fiscal_code.empty()) {
-    sql += " AND debtor_fiscal_code = " + next();
+    sql += " AND p.debtor_fiscal_code = " + next();
     params.add(filter.debtor_fiscal_code);
   }
   if (filter.due_from || filter.due_to) {
@@ -146,7 +145,21 @@ Result<std::vector<core::DebtPosition>> readPositions(Connection& db, const std:
     }
     sql += ")";
   }
-  sql += " ORDER BY id LIMIT " + next() + "::bigint";
+  return sql;
+}
+
+}  // namespace
+
+Result<std::vector<core::DebtPosition>> readPositions(Connection& db, const std::string& ec,
+                                                      const PositionFilter& filter) {
+  if (filter.page < 0) return Error{ErrorKind::kInvalid, "negative page"};
+  if (filter.limit < 1 || filter.limit > kMaxPageSize) return invalidPage();
+  Params params;
+  params.add(ec);
+  std::string sql =
+      "SELECT p.id, p.document FROM positions p WHERE " + positionWhere(filter, params);
+  auto next = [&] { return "$" + std::to_string(params.size() + 1); };
+  sql += " ORDER BY p.id LIMIT " + next() + "::bigint";
   params.add(std::int64_t{filter.limit});
   sql += " OFFSET " + next() + "::bigint";
   params.add(static_cast<std::int64_t>(filter.page) * filter.limit);
@@ -158,6 +171,30 @@ Result<std::vector<core::DebtPosition>> readPositions(Connection& db, const std:
     auto position = decodePosition(rows.value().bytes(i, 1));
     if (!position) return unreadable(rows.value().int64(i, 0));
     out.push_back(std::move(*position));
+  }
+  return out;
+}
+
+Result<std::int64_t> readMatchingPositionCount(Connection& db, const std::string& ec,
+                                               const PositionFilter& filter) {
+  Params params;
+  params.add(ec);
+  std::string sql = "SELECT count(*) FROM positions p WHERE " + positionWhere(filter, params);
+  auto rows = db.query(sql, params, "count matching positions");
+  if (!rows) return rows.error();
+  return rows.value().int64(0, 0);
+}
+
+Result<std::vector<StoredReceipt>> readReceiptsByNotice(Connection& db, const std::string& ec,
+                                                        const std::string& nav) {
+  auto rows = db.query(std::string("SELECT ") + kReceiptColumns +
+                           " FROM receipts r WHERE r.ec = $1 AND r.notice_number = $2"
+                           " ORDER BY r.received_at_ms, r.id",
+                       Params().add(ec).add(nav), "list the receipts of notice " + nav);
+  if (!rows) return rows.error();
+  std::vector<StoredReceipt> out;
+  for (int i = 0; i < rows.value().size(); ++i) {
+    out.push_back(receiptFromRow(rows.value(), i, 0, ec));
   }
   return out;
 }
@@ -200,6 +237,18 @@ Result<std::int64_t> readPositionCount(Connection& db) {
   auto rows = db.query("SELECT count(*) FROM positions", "count positions");
   if (!rows) return rows.error();
   return rows.value().int64(0, 0);
+}
+
+Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db) {
+  auto rows = db.query("SELECT route, paused_ms, reason FROM paused_routes ORDER BY route",
+                       "list paused routes");
+  if (!rows) return rows.error();
+  std::vector<PausedRoute> out;
+  for (int i = 0; i < rows.value().size(); ++i) {
+    out.push_back(PausedRoute{std::string(rows.value().text(i, 0)), rows.value().int64(i, 1),
+                              std::string(rows.value().text(i, 2))});
+  }
+  return out;
 }
 
 Result<std::vector<AuditEntry>> readAudit(Connection& db, const AuditFilter& f) {

@@ -28,6 +28,17 @@ Result<std::optional<core::DebtPosition>> readPosition(Connection& db, const std
 Result<std::vector<core::DebtPosition>> readPositions(Connection& db, const std::string& ec,
                                                       const PositionFilter& filter);
 
+// Store::countMatchingPositions: one count(*) with the filter of readPositions.
+Result<std::int64_t> readMatchingPositionCount(Connection& db, const std::string& ec,
+                                               const PositionFilter& filter);
+
+// Store::listReceiptsByNotice, through the (ec, notice_number) index, in the order received.
+Result<std::vector<StoredReceipt>> readReceiptsByNotice(Connection& db, const std::string& ec,
+                                                        const std::string& nav);
+
+// Store::listPausedRoutes, by route name.
+Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db);
+
 // Store::listReceipts: received_at in [from, to), ordered by received_at then row id.
 Result<std::vector<StoredReceipt>> readReceipts(Connection& db, const std::string& ec,
                                                 std::int64_t from_unix_ms, std::int64_t to_unix_ms);

@@ -175,6 +175,30 @@ class PostgresStore final : public Store {
     return pool_.withRetry([&](Connection& db) { return pg::readPositionCount(db); });
   }
 
+  Result<std::int64_t> countMatchingPositions(const std::string& ec,
+                                              const PositionFilter& filter) override {
+    return pool_.withRetry(
+        [&](Connection& db) { return pg::readMatchingPositionCount(db, ec, filter); });
+  }
+
+  Result<std::vector<StoredReceipt>> listReceiptsByNotice(const std::string& ec,
+                                                          const std::string& nav) override {
+    return pool_.withRetry([&](Connection& db) { return pg::readReceiptsByNotice(db, ec, nav); });
+  }
+
+  // One transaction: the insert of a new iupd waits for (and then loses to) a concurrent
+  // creation of the same iupd by another instance, so exactly one of them succeeds.
+  Result<UpsertOutcome> createPosition(const core::DebtPosition& position) override {
+    return transact<UpsertOutcome>(
+        [&](Connection& db) { return pg::writePosition(db, position, /*must_create=*/true); });
+  }
+
+  Result<Done> deletePosition(const std::string& ec, const std::string& iupd,
+                              core::PositionStatus only_if) override {
+    return transact<Done>(
+        [&](Connection& db) { return pg::removePosition(db, ec, iupd, only_if); });
+  }
+
   Result<UpsertOutcome> upsertPosition(const core::DebtPosition& position) override {
     return transact<UpsertOutcome>([&](Connection& db) { return pg::writePosition(db, position); });
   }
@@ -247,6 +271,22 @@ class PostgresStore final : public Store {
                                         std::int64_t now_unix_ms) override {
     return once<std::int64_t>(
         [&](Connection& db) { return pg::reviveDeliveries(db, ec, delivery_id, now_unix_ms); });
+  }
+
+  Result<Done> pauseRoute(const std::string& route, const std::string& reason,
+                          std::int64_t at_unix_ms) override {
+    // An upsert: repeating it after a lost answer changes nothing.
+    return pool_.withRetry(
+        [&](Connection& db) { return pg::writeRoutePause(db, route, reason, at_unix_ms); });
+  }
+
+  Result<bool> resumeRoute(const std::string& route) override {
+    // Not repeated on a lost connection: a resume that did commit would then answer false.
+    return once<bool>([&](Connection& db) { return pg::removeRoutePause(db, route); });
+  }
+
+  Result<std::vector<PausedRoute>> listPausedRoutes() override {
+    return pool_.withRetry([&](Connection& db) { return pg::readPausedRoutes(db); });
   }
 
   // Takes a pooled connection and reads the schema through it.

@@ -188,6 +188,29 @@ Result<UpsertOutcome> writePosition(Connection& db, const core::DebtPosition& p,
                "postgres: position " + p.iupd + " kept changing under another instance"};
 }
 
+Result<Done> removePosition(Connection& db, const std::string& ec, const std::string& iupd,
+                            core::PositionStatus only_if) {
+  // The row lock is what a receipt for one of its notices takes first (see writeReceipt): a
+  // receipt committed meanwhile is seen here as the status it set, and one arriving later finds
+  // the notice gone and is stored unmatched.
+  auto rows = db.query("SELECT id, status FROM positions WHERE ec = $1 AND iupd = $2 FOR UPDATE",
+                       Params().add(ec).add(iupd), "find position " + iupd);
+  if (!rows) return rows.error();
+  if (rows.value().size() == 0) {
+    return Error{ErrorKind::kNotFound, "no position " + iupd + " in EC " + ec};
+  }
+  const std::string_view status = rows.value().text(0, 1);
+  if (status != core::toString(only_if)) {
+    return conflict("position " + iupd + " is " + std::string(status) + ", not " +
+                    std::string(core::toString(only_if)));
+  }
+  const std::int64_t id = rows.value().int64(0, 0);
+  auto deleted = db.query("DELETE FROM positions WHERE id = $1", Params().add(id),
+                          "delete position " + iupd);  // its notice index goes by cascade
+  if (!deleted) return deleted.error();
+  return Done{};
+}
+
 Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& w) {
   const core::Receipt& r = w.receipt;
   if (w.ec_fiscal_code.empty()) return invalid("receipt without EC fiscal code");
@@ -291,6 +314,7 @@ Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string&
   auto rows = db.query(
       std::string("WITH due AS (SELECT id, next_attempt_ms AS due_ms FROM outbox"
                   " WHERE ec = $1 AND state = 'pending' AND next_attempt_ms <= $2"
+                  " AND route NOT IN (SELECT route FROM paused_routes)"
                   " ORDER BY next_attempt_ms, id LIMIT $4 FOR UPDATE SKIP LOCKED),"
                   " d AS (UPDATE outbox x SET attempts = x.attempts + 1, next_attempt_ms = $3"
                   " FROM due WHERE x.id = due.id RETURNING x.*, due.due_ms)"
@@ -348,6 +372,24 @@ Result<std::int64_t> reviveDeliveries(Connection& db, const std::string& ec,
       params, "replay deliveries");
   if (!rows) return rows.error();
   return rows.value().affected();
+}
+
+Result<Done> writeRoutePause(Connection& db, const std::string& route, const std::string& reason,
+                             std::int64_t at_unix_ms) {
+  if (route.empty()) return invalid("pause of a ledger route without a name");
+  auto rows = db.query(
+      "INSERT INTO paused_routes (route, paused_ms, reason) VALUES ($1, $2, $3)"
+      " ON CONFLICT (route) DO UPDATE SET reason = excluded.reason",
+      Params().add(route).add(at_unix_ms).add(reason), "pause ledger route " + route);
+  if (!rows) return rows.error();
+  return Done{};
+}
+
+Result<bool> removeRoutePause(Connection& db, const std::string& route) {
+  auto rows = db.query("DELETE FROM paused_routes WHERE route = $1", Params().add(route),
+                       "resume ledger route " + route);
+  if (!rows) return rows.error();
+  return rows.value().affected() > 0;
 }
 
 Result<Done> writeSideRecords(Connection& db, const std::vector<PaymentAttempt>& attempts,

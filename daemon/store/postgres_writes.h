@@ -20,6 +20,11 @@ namespace ponte::store::pg {
 Result<UpsertOutcome> writePosition(Connection& db, const core::DebtPosition& position,
                                     bool must_create = false);
 
+// Store::deletePosition: locks the position row, checks its status and deletes it (its notice
+// index by cascade) in the caller's transaction. kNotFound, or kConflict for another status.
+Result<Done> removePosition(Connection& db, const std::string& ec, const std::string& iupd,
+                            core::PositionStatus only_if);
+
 // Stores a receipt as described by Store::commitReceipt, with one pending outbox row per
 // distinct route. The position is locked before the receipt is inserted with ON CONFLICT DO
 // NOTHING: an instance committing the same receipt at the same time waits, then finds it and
@@ -33,6 +38,7 @@ Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
 
 // Store::claimDeliveries as one statement: due rows are locked with FOR UPDATE SKIP LOCKED, so
 // concurrent claims (other instances) skip each other's rows instead of waiting or overlapping.
+// Rows of a paused route are not taken.
 Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string& ec,
                                               std::int64_t now_unix_ms,
                                               std::int64_t lease_until_unix_ms, int limit);
@@ -44,6 +50,12 @@ Result<Done> writeDeliveryReport(Connection& db, const std::string& ec, std::int
 // Store::replayDeliveries: dead -> pending, attempts reset. Returns the number revived.
 Result<std::int64_t> reviveDeliveries(Connection& db, const std::string& ec,
                                       std::optional<std::int64_t> id, std::int64_t now_unix_ms);
+
+// Store::pauseRoute (an upsert keeping the first pause's time) and Store::resumeRoute (true
+// when the route was paused).
+Result<Done> writeRoutePause(Connection& db, const std::string& route, const std::string& reason,
+                             std::int64_t at_unix_ms);
+Result<bool> removeRoutePause(Connection& db, const std::string& route);
 
 struct PaymentAttempt {
   std::string ec;
