@@ -46,12 +46,27 @@ std::string ApiEndpoint::start(const ops::Config& config) {
   service_ = std::make_unique<api::ApiService>(buildDirectory(config),
                                                api::AccessTable::fromConfig(config), store_,
                                                clock_, options, &log_);
+  auto portal_options = portal::portalOptions(config);
+  if (auto* problem = std::get_if<std::string>(&portal_options)) {
+    log_.error("portal.disabled",
+               {{"detail", *problem},
+                {"action", "carts and fees answer 503 until this is fixed and ponte restarted"}});
+    portal_options = portal::PortalOptions{};
+  }
+  portal_ = std::make_unique<portal::PortalService>(
+      buildDirectory(config), api::AccessTable::fromConfig(config), portal::returnUrlsOf(config),
+      store_, clock_, std::get<portal::PortalOptions>(std::move(portal_options)), &log_);
   std::string error;
   api::ApiService* service = service_.get();
+  portal::PortalService* portal = portal_.get();
   server_ = net::HttpsServer::start(
       apiListenerOptions(config, service->maxBodyBytes(), log_),
-      [service](net::HttpRequest&& request, net::Reply reply) {
-        service->handle(std::move(request), std::move(reply));
+      [service, portal](net::HttpRequest&& request, net::Reply reply) {
+        if (portal::PortalService::handles(request.target)) {
+          portal->handle(std::move(request), std::move(reply));
+        } else {
+          service->handle(std::move(request), std::move(reply));
+        }
       },
       config.api_listener.threads, &error);
   if (!server_) {
@@ -59,6 +74,7 @@ std::string ApiEndpoint::start(const ops::Config& config) {
                {{"detail", error},
                 {"action", "the node listener runs without the back-office API; fix "
                            "api_listener and restart"}});
+    portal_.reset();
     service_.reset();
     return "failed";
   }
@@ -74,6 +90,10 @@ void ApiEndpoint::applyReload(const ops::Config& config) {
   if (!service_) return;
   service_->setDirectory(buildDirectory(config));
   service_->setAccess(api::AccessTable::fromConfig(config));
+  if (portal_) {
+    portal_->reload(buildDirectory(config), api::AccessTable::fromConfig(config),
+                    portal::returnUrlsOf(config));
+  }
   std::string error;
   if (config.api_listener.enabled &&
       !server_->reloadTls(*apiListenerOptions(config, 0, log_).tls, &error)) {
@@ -84,6 +104,7 @@ void ApiEndpoint::applyReload(const ops::Config& config) {
 void ApiEndpoint::stop() {
   if (server_) server_->stop();
   server_.reset();
+  portal_.reset();
   service_.reset();
 }
 

@@ -1,5 +1,6 @@
 // The back-office API as `serve` runs it: the API service and its own HTTPS listener, started
-// from api_listener, reloaded with the rest of the configuration, stopped before the store.
+// from api_listener, reloaded with the rest of the configuration, stopped before the store. The
+// portals' carts and fees (/ponte/v1/carts, /ponte/v1/fees) share the listener and its keys.
 #pragma once
 
 #include <memory>
@@ -10,6 +11,7 @@
 #include "net/https_server.h"
 #include "ops/config.h"
 #include "ops/log.h"
+#include "portal/portal_service.h"
 #include "store/store.h"
 
 namespace ponte::app {
@@ -22,14 +24,17 @@ class ApiEndpoint {
 
   // Starts the listener when api_listener.enabled. A listener that cannot start (address in
   // use, bad certificate) is logged as api_listener.failed and left off: the node's payments
-  // never depend on the back office. Returns "host:port", "off" or "failed".
+  // never depend on the back office. Returns "host:port", "off" or "failed". When the portal's
+  // upstream settings cannot be read (a key file, the PSP catalogue) the listener still starts;
+  // portal.disabled is logged and the portal's routes answer 503.
   std::string start(const ops::Config& config);
 
   // Checks what a reload would change (the listener's certificate, key and client CA); false,
   // with *error, when it could not be applied.
   bool checkReload(const ops::Config& config, std::string* error) const;
   // Applies a checked configuration: the ECs served, the keys and certificates admitted, the
-  // listener's TLS files for new connections.
+  // listener's TLS files for new connections, the ECs' return URLs. The portal's upstream
+  // settings (Checkout, fee calculator, catalogue) change only with a restart.
   void applyReload(const ops::Config& config);
 
   // Stops the listener (requests in flight are answered), then the service's threads.
@@ -40,6 +45,7 @@ class ApiEndpoint {
   const core::Clock& clock_;
   ops::Logger& log_;
   std::unique_ptr<api::ApiService> service_;
+  std::unique_ptr<portal::PortalService> portal_;
   std::unique_ptr<net::HttpsServer> server_;
 };
 

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 namespace ponte::ops {
@@ -266,6 +267,104 @@ class Checker {
     }
   }
 
+  // A subscription key's file: a regular file, readable, holding one non-empty line.
+  void checkKeyFile(const std::string& key, const std::string& file) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      error(key + ": " + file + " is not a file: create it, holding the subscription key");
+      return;
+    }
+    std::ifstream in(file);
+    std::string line;
+    if (!in || !std::getline(in, line)) {
+      const int err = errno;
+      error(key + ": cannot read " + file + " (" + std::strerror(err) +
+            "): give it to the user ponte runs as");
+      return;
+    }
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (line.empty()) {
+      error(key + ": " + file + " is empty: write the subscription key on its first line");
+    } else if ((st.st_mode & 0077) != 0) {
+      warning(key + ": " + file + " can be read by other users: chmod 600 it");
+    }
+  }
+
+  void checkReadable(const std::string& key, const std::string& file, const char* what) {
+    std::ifstream in(file);
+    if (!in) {
+      error(key + ": cannot read " + file + ": it must be " + what);
+    }
+  }
+
+  void checkPortal(const Config& config) {
+    if (config.checkout) {
+      checkKeyFile("checkout.subscription_key_file", config.checkout->subscription_key_file);
+      if (!config.checkout->ca_file.empty()) {
+        checkReadable("checkout.ca_file", config.checkout->ca_file, "a PEM CA bundle");
+      }
+      for (const auto& ec : config.creditor_institutions) {
+        if (!ec.return_urls) {
+          warning("creditor_institutions[" + ec.fiscal_code +
+                  "].return_urls is not set: the portal must send returnUrls with each cart");
+        }
+      }
+    }
+    if (config.fee_calculator) {
+      checkKeyFile("fee_calculator.subscription_key_file",
+                   config.fee_calculator->subscription_key_file);
+      if (!config.fee_calculator->ca_file.empty()) {
+        checkReadable("fee_calculator.ca_file", config.fee_calculator->ca_file,
+                      "a PEM CA bundle");
+      }
+    }
+    if (!config.psp_catalogue_file.empty()) checkCatalogue(config.psp_catalogue_file);
+  }
+
+  // The PSP catalogue's outer shape: a readable XML file of at most 16 MiB whose root is
+  // listaInformativePSP. Its bands are read, and refused with the reason, by the portal when the
+  // API listener starts (ops does not link the XML reader of upstream/).
+  void checkCatalogue(const std::string& file) {
+    const std::string key = "psp_catalogue_file";
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      error(key + ": cannot read " + file +
+            ": it must be a CatalogoDatiInformativiPSP file (listaInformativePSP)");
+      return;
+    }
+    std::string head(4096, '\0');
+    in.read(head.data(), std::streamsize(head.size()));
+    head.resize(std::size_t(in.gcount()));
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (!ec && size > 16u * 1024 * 1024) {
+      error(key + ": " + file + " is larger than 16 MiB: it is not a PSP catalogue");
+      return;
+    }
+    // The first element, skipping the XML declaration, comments and white space.
+    std::size_t at = 0;
+    while (true) {
+      at = head.find('<', at);
+      if (at == std::string::npos || at + 1 >= head.size()) break;
+      if (head[at + 1] == '?' || head[at + 1] == '!') {
+        ++at;
+        continue;
+      }
+      break;
+    }
+    std::string root;
+    if (at != std::string::npos) {
+      const std::size_t end = head.find_first_of(" \t\r\n/>", at + 1);
+      root = head.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+      if (auto colon = root.find(':'); colon != std::string::npos) root = root.substr(colon + 1);
+    }
+    if (root != "listaInformativePSP") {
+      error(key + ": " + file + " does not start with a listaInformativePSP element" +
+            (root.empty() ? std::string() : " (it starts with <" + root + ">)") +
+            ": export the catalogue in the CatalogoDatiInformativiPSP format");
+    }
+  }
+
   CheckReport take() { return std::move(report_); }
 
  private:
@@ -281,6 +380,7 @@ CheckReport checkFilesAt(const Config& config, Clock::time_point now) {
   checker.checkClientCa(config.node_listener.tls);
   checker.checkDatabase(config.storage);
   checker.checkTimeZone(config.time_zone);
+  checker.checkPortal(config);
   return checker.take();
 }
 

@@ -28,7 +28,11 @@ struct CheckReport {
 //    when neither is set, since client_ca alone admits every certificate that CA issued);
 //  - storage.path: its directory exists and a file can be created in it; the database file,
 //    when it exists, is a readable and writable regular file;
-//  - time_zone names a zone of the system's tz database ($TZDIR or /usr/share/zoneinfo).
+//  - time_zone names a zone of the system's tz database ($TZDIR or /usr/share/zoneinfo);
+//  - checkout and fee_calculator: the subscription key files are readable and not empty (a
+//    warning when others may read them), the CA files readable; with checkout, a warning for
+//    each EC without return_urls;
+//  - psp_catalogue_file is readable, at most 16 MiB, with a listaInformativePSP root element.
 // Reads files and creates (then removes) one temporary file next to the database; never throws.
 CheckReport checkFilesAt(const Config& config, std::chrono::system_clock::time_point now);
 

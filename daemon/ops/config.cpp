@@ -361,8 +361,8 @@ class Parser {
     }
     auto top = map(docs[0], 1, "",
                    {"broker", "stations", "creditor_institutions", "node_listener",
-                    "admin_listener", "api_listener", "audit", "ledgers", "outbox", "storage",
-                    "logging", "time_zone"});
+                    "admin_listener", "api_listener", "audit", "ledgers", "outbox", "checkout",
+                    "fee_calculator", "psp_catalogue_file", "storage", "logging", "time_zone"});
     if (!top) return;
     // Sections are read in this order, whatever their order in the file, so that creditor
     // institutions can be checked against the stations already read.
@@ -375,6 +375,11 @@ class Parser {
     readApiListener(*top);
     readAudit(*top);
     readOutbox(*top);
+    readCheckout(*top);
+    readFeeCalculator(*top);
+    if (const Entry* c = top->find("psp_catalogue_file")) {
+      if (auto v = path(*c)) config_.psp_catalogue_file = *v;
+    }
     readStorage(*top);
     readLogging(*top);
     if (const Entry* e = top->find("time_zone")) {
@@ -477,7 +482,7 @@ class Parser {
     const Entry* e = need(top, "creditor_institutions");
     if (!e) return;
     auto maps = listOfMaps(*e, {"fiscal_code", "name", "office", "station", "iban", "postal_iban",
-                                "ledger_routes", "api_keys", "services"});
+                                "ledger_routes", "api_keys", "services", "return_urls"});
     if (e->value.IsSequence() && e->value.size() == 0) {
       fail(*e, "must list at least one creditor institution");
     }
@@ -540,6 +545,7 @@ class Parser {
       if (const Entry* r = m.find("ledger_routes")) readLedgerRoutes(*r, ec);
       if (const Entry* k = m.find("api_keys")) readApiKeys(*k, ec, key_owner);
       if (const Entry* s = m.find("services")) readServices(*s, ec);
+      if (const Entry* r = m.find("return_urls")) readReturnUrls(*r, ec);
       config_.creditor_institutions.push_back(std::move(ec));
     }
   }
@@ -1277,6 +1283,110 @@ class Parser {
         }
       }
     }
+  }
+
+  // An absolute http(s) URL without spaces; https_only refuses http.
+  std::optional<std::string> url(const Entry& e, bool https_only) {
+    auto v = scalar(e);
+    if (!v) return std::nullopt;
+    const bool https = v->rfind("https://", 0) == 0;
+    const bool http = v->rfind("http://", 0) == 0;
+    const bool ok = (https || (http && !https_only)) && v->size() > 8 && v->size() <= 2048 &&
+                    std::none_of(v->begin(), v->end(),
+                                 [](unsigned char c) { return c <= ' ' || c == 0x7F; });
+    if (!ok) {
+      fail(e, https_only ? "must be an https:// URL without spaces"
+                         : "must be an https:// (or http://) URL without spaces");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  void readReturnUrls(const Entry& e, CreditorInstitutionConfig& ec) {
+    auto m = map(e.value, e.line(), e.path, {"ok", "cancel", "error", "waiting"});
+    if (!m) return;
+    ReturnUrlsConfig r;
+    for (auto [key, out] : {std::pair("ok", &r.ok), std::pair("cancel", &r.cancel),
+                            std::pair("error", &r.error)}) {
+      if (const Entry* u = need(*m, key)) {
+        if (auto v = url(*u, false)) *out = *v;
+      }
+    }
+    if (const Entry* u = m->find("waiting")) {
+      if (auto v = url(*u, false)) r.waiting = *v;
+    }
+    ec.return_urls = std::move(r);
+  }
+
+  // The base URL of an upstream service: http:// is accepted only on loopback (tests, a local
+  // proxy); the subscription key's file is required.
+  std::optional<std::string> upstreamUrl(const MapView& m) {
+    const Entry* u = need(m, "base_url");
+    if (!u) return std::nullopt;
+    auto v = url(*u, false);
+    if (!v) return std::nullopt;
+    if (v->rfind("http://", 0) == 0 && v->rfind("http://127.0.0.1", 0) != 0 &&
+        v->rfind("http://localhost", 0) != 0 && v->rfind("http://[::1]", 0) != 0) {
+      fail(*u, "must be an https:// URL (http:// only to 127.0.0.1, localhost or [::1])");
+      return std::nullopt;
+    }
+    while (!v->empty() && v->back() == '/') v->pop_back();
+    return v;
+  }
+
+  void readCheckout(const MapView& top) {
+    const Entry* e = top.find("checkout");
+    if (!e) return;
+    auto m = map(e->value, e->line(), e->path,
+                 {"base_url", "version", "subscription_key_file", "timeout_ms", "ca_file"});
+    if (!m) return;
+    CheckoutConfig c;
+    if (auto v = upstreamUrl(*m)) c.base_url = *v;
+    if (const Entry* x = m->find("version")) {
+      if (auto v = integer(*x, 1, 2, "must be 1 or 2 (Checkout's EC API version)")) {
+        c.version = int(*v);
+      }
+    }
+    if (const Entry* x = need(*m, "subscription_key_file")) {
+      if (auto v = path(*x)) c.subscription_key_file = *v;
+    }
+    if (const Entry* x = m->find("timeout_ms")) {
+      if (auto v = integer(*x, 100, 30'000)) c.timeout_ms = int(*v);
+    }
+    if (const Entry* x = m->find("ca_file")) {
+      if (auto v = path(*x)) c.ca_file = *v;
+    }
+    config_.checkout = std::move(c);
+  }
+
+  void readFeeCalculator(const MapView& top) {
+    const Entry* e = top.find("fee_calculator");
+    if (!e) return;
+    auto m = map(e->value, e->line(), e->path,
+                 {"base_url", "subscription_key_file", "timeout_ms", "cache_ttl_s",
+                  "stale_max_s", "ca_file"});
+    if (!m) return;
+    FeeCalculatorConfig f;
+    if (auto v = upstreamUrl(*m)) f.base_url = *v;
+    if (const Entry* x = need(*m, "subscription_key_file")) {
+      if (auto v = path(*x)) f.subscription_key_file = *v;
+    }
+    if (const Entry* x = m->find("timeout_ms")) {
+      if (auto v = integer(*x, 100, 2000,
+                           "must be between 100 and 2000: a portal page waits for the fees")) {
+        f.timeout_ms = int(*v);
+      }
+    }
+    if (const Entry* x = m->find("cache_ttl_s")) {
+      if (auto v = integer(*x, 0, 3600)) f.cache_ttl_s = int(*v);
+    }
+    if (const Entry* x = m->find("stale_max_s")) {
+      if (auto v = integer(*x, 0, 86'400)) f.stale_max_s = int(*v);
+    }
+    if (const Entry* x = m->find("ca_file")) {
+      if (auto v = path(*x)) f.ca_file = *v;
+    }
+    config_.fee_calculator = std::move(f);
   }
 
   void readAudit(const MapView& top) {

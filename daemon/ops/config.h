@@ -64,6 +64,15 @@ struct ServiceConfig {
   int due_days = 30;  // due date = the day of the request + due_days, 0..3650
 };
 
+// Where pagoPA Checkout sends the citizen's browser after a cart: the EC's defaults, used when
+// a portal's cart request names none. Each an absolute http(s) URL; waiting only for Checkout v2.
+struct ReturnUrlsConfig {
+  std::string ok;
+  std::string cancel;
+  std::string error;
+  std::string waiting;  // empty: ok is used (Checkout v2 requires one)
+};
+
 // A creditor institution (EC, a municipality) served by this daemon.
 struct CreditorInstitutionConfig {
   std::string fiscal_code;                 // idPA: 11 digits, unique
@@ -75,6 +84,7 @@ struct CreditorInstitutionConfig {
   std::vector<std::string> ledger_routes;  // names of the ledgers receipts go to, in order
   std::vector<ApiKeyConfig> api_keys;
   std::vector<ServiceConfig> services;
+  std::optional<ReturnUrlsConfig> return_urls;  // portal carts' defaults; nullopt: none
 };
 
 struct TlsConfig {
@@ -197,6 +207,25 @@ struct OutboxConfig {
   int batch = 20;               // deliveries claimed at once per EC, 1..1000
 };
 
+// pagoPA Checkout's EC API (POST /carts), for the portals' carts.
+struct CheckoutConfig {
+  std::string base_url;               // https URL up to the version, e.g. .../checkout/ec/v1
+  int version = 1;                    // 1 or 2 (v2 sends the waiting URL)
+  std::string subscription_key_file;  // the Ocp-Apim-Subscription-Key, absolute path
+  int timeout_ms = 5000;              // the whole call, 100..30000
+  std::string ca_file;                // trust anchors; empty: the system's
+};
+
+// pagoPA's fee calculator (AFM calculator v2, POST /fees), for the portals' PSP fee lists.
+struct FeeCalculatorConfig {
+  std::string base_url;  // https URL, e.g. .../afm/calculator-service/v2
+  std::string subscription_key_file;
+  int timeout_ms = 2000;      // the call's deadline, 100..2000: a portal page waits for it
+  int cache_ttl_s = 60;       // a fresh answer is reused this long, 0..3600
+  int stale_max_s = 3600;     // a failed call may answer a list this old, marked stale, 0..86400
+  std::string ca_file;
+};
+
 // The audit journal of node interactions.
 struct AuditConfig {
   int retention_days = 90;  // entries older than this are purged, 1..3650
@@ -238,6 +267,9 @@ struct Config {
   OutboxConfig outbox;
   StorageConfig storage;
   LoggingConfig logging;
+  std::optional<CheckoutConfig> checkout;              // nullopt: no carts
+  std::optional<FeeCalculatorConfig> fee_calculator;  // nullopt: the catalogue, if any
+  std::string psp_catalogue_file;  // offline PSP fees (CatalogoDatiInformativiPSP); empty: none
   std::string time_zone = "Europe/Rome";  // IANA zone in which "today" is counted
 
   // Lookups by key; nullptr when absent. Pointers are valid while the Config is not modified.

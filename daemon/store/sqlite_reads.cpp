@@ -293,6 +293,45 @@ Result<std::optional<Delivery>> readDelivery(Connection& db, const std::string& 
   return std::optional<Delivery>(std::move(d.value()));
 }
 
+Result<std::optional<CartRecord>> readCart(Connection& db, const std::string& id) {
+  CartRecord cart;
+  {
+    auto s = db.statement("SELECT caller, created_ms, email, checkout_url FROM carts WHERE id = ?1");
+    if (!s) return s.error();
+    StatementUse use(*s.value());
+    use->bind(1, id);
+    const int rc = use->step();
+    if (rc == SQLITE_DONE) return std::optional<CartRecord>();
+    if (rc != SQLITE_ROW) return db.error("read cart " + id, rc);
+    cart.id = id;
+    cart.caller = std::string(use->columnText(0));
+    cart.created_unix_ms = use->columnInt64(1);
+    cart.email = std::string(use->columnText(2));
+    cart.checkout_url = std::string(use->columnText(3));
+  }
+  // The tie is the first paGetPayment of the notice, in its EC, that carried the cart id.
+  auto s = db.statement(
+      "SELECT n.ec, n.nav, n.amount_cents, n.description,"
+      " (SELECT min(a.at_ms) FROM payment_attempts a"
+      "   WHERE a.payment_note = n.cart_id AND a.ec = n.ec AND a.nav = n.nav)"
+      " FROM cart_notices n WHERE n.cart_id = ?1 ORDER BY n.position");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, id);
+  int rc;
+  while ((rc = use->step()) == SQLITE_ROW) {
+    CartNoticeRecord n;
+    n.ec = std::string(use->columnText(0));
+    n.nav = std::string(use->columnText(1));
+    n.amount_cents = use->columnInt64(2);
+    n.description = std::string(use->columnText(3));
+    n.tied_unix_ms = use->columnIsNull(4) ? 0 : use->columnInt64(4);
+    cart.notices.push_back(std::move(n));
+  }
+  if (rc != SQLITE_DONE) return db.error("read notices of cart " + id, rc);
+  return std::optional<CartRecord>(std::move(cart));
+}
+
 Result<std::int64_t> readPositionCount(Connection& db) {
   auto s = db.statement("SELECT count(*) FROM positions");
   if (!s) return s.error();

@@ -54,6 +54,9 @@ Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db);
 // The outbox state names stored in the outbox table: 'pending', 'delivered', 'dead'.
 std::string_view deliveryStateName(DeliveryState state);
 
+// Store::getCart, with each notice's first payment attempt under the cart id.
+Result<std::optional<CartRecord>> readCart(Connection& db, const std::string& id);
+
 // Store::countPositions.
 Result<std::int64_t> readPositionCount(Connection& db);
 

@@ -286,6 +286,16 @@ class SqliteStore final : public Store {
     return sqlite::readPausedRoutes(*db.value());
   }
 
+  Result<Done> createCart(const CartRecord& cart) override {
+    return wait<Done>([cart](Connection& db) { return sqlite::writeCart(db, cart); });
+  }
+
+  Result<std::optional<CartRecord>> getCart(const std::string& id) override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readCart(*db.value(), id);
+  }
+
   void recordAudit(AuditEntry entry) override { writer_.submitAudit(std::move(entry)); }
 
   Result<std::vector<AuditEntry>> listAudit(const AuditFilter& filter) override {

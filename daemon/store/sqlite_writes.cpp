@@ -456,6 +456,43 @@ Result<Done> writePaymentAttempt(Connection& db, const std::string& ec, const st
   return expectDone(db, *use, "record payment attempt " + nav);
 }
 
+Result<Done> writeCart(Connection& db, const CartRecord& cart) {
+  if (cart.id.empty()) return invalid("cart without an id");
+  if (cart.notices.empty()) return invalid("cart " + cart.id + " without notices");
+  {
+    auto s = db.statement("SELECT 1 FROM carts WHERE id = ?1");
+    if (!s) return s.error();
+    StatementUse use(*s.value());
+    use->bind(1, cart.id);
+    const int rc = use->step();
+    if (rc == SQLITE_ROW) return conflict("cart " + cart.id + " already exists");
+    if (rc != SQLITE_DONE) return db.error("look up cart " + cart.id, rc);
+  }
+  auto s = db.statement(
+      "INSERT INTO carts (id, caller, created_ms, email, checkout_url) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!s) return s.error();
+  {
+    StatementUse use(*s.value());
+    use->bind(1, cart.id).bind(2, cart.caller).bind(3, cart.created_unix_ms).bind(4, cart.email)
+        .bind(5, cart.checkout_url);
+    if (auto r = expectDone(db, *use, "record cart " + cart.id); !r) return r;
+  }
+  auto n = db.statement(
+      "INSERT INTO cart_notices (cart_id, position, ec, nav, amount_cents, description)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!n) return n.error();
+  for (std::size_t i = 0; i < cart.notices.size(); ++i) {
+    const CartNoticeRecord& c = cart.notices[i];
+    StatementUse use(*n.value());
+    use->bind(1, cart.id).bind(2, std::int64_t(i)).bind(3, c.ec).bind(4, c.nav)
+        .bind(5, c.amount_cents).bind(6, c.description);
+    if (auto r = expectDone(db, *use, "record notice " + c.nav + " of cart " + cart.id); !r) {
+      return r;
+    }
+  }
+  return Done{};
+}
+
 Result<Done> writeAuditEntry(Connection& db, const AuditEntry& e) {
   auto s = db.statement(
       "INSERT INTO audit (at_ms, operation, ec, notice, outcome, client_subject, latency_us)"

@@ -58,6 +58,9 @@ Result<std::int64_t> reviveDeliveries(Connection& db, const std::string& ec,
 Result<Done> writePaymentAttempt(Connection& db, const std::string& ec, const std::string& nav,
                                  const std::string& payment_note, std::int64_t at_unix_ms);
 
+// Store::createCart: the cart row and its notice rows. kConflict when the id is taken.
+Result<Done> writeCart(Connection& db, const CartRecord& cart);
+
 // Appends one audit journal row.
 Result<Done> writeAuditEntry(Connection& db, const AuditEntry& entry);
 

@@ -153,6 +153,29 @@ struct AuditFilter {
   int limit = 1000;                     // newest first, at most this many (1..100000)
 };
 
+// One notice of a portal's cart (pagoPA Checkout) as recorded.
+struct CartNoticeRecord {
+  std::string ec;   // fiscal code of the EC
+  std::string nav;  // notice number
+  std::int64_t amount_cents = 0;  // the amount due when the cart was made
+  std::string description;
+  // Filled by getCart: when the node first asked for the notice's payment data (paGetPayment)
+  // with the cart id in paymentNote; 0 when it has not.
+  std::int64_t tied_unix_ms = 0;
+  friend bool operator==(const CartNoticeRecord&, const CartNoticeRecord&) = default;
+};
+
+// A cart sent to pagoPA Checkout for a portal.
+struct CartRecord {
+  std::string id;            // ponte's cart id, sent to Checkout as idCart
+  std::string caller;        // the API caller that made it (for the log and the audit)
+  std::int64_t created_unix_ms = 0;
+  std::string email;         // the payer's e-mail for the notice of payment; may be empty
+  std::string checkout_url;  // where Checkout sends the browser
+  std::vector<CartNoticeRecord> notices;  // 1..5, in the order asked
+  friend bool operator==(const CartRecord&, const CartRecord&) = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -233,6 +256,22 @@ class Store {
   virtual void createWithSequence(const std::string& ec, const std::string& counter,
                                   std::function<core::DebtPosition(std::uint64_t)> make,
                                   std::function<void(Result<core::DebtPosition>)> done) = 0;
+
+  // --- portal carts ---
+  // The defaults answer kInvalid: an engine offers carts by implementing both.
+
+  // Records a cart durably (synchronous). kConflict when the id is taken; kInvalid for an empty
+  // id or a cart without notices.
+  virtual Result<Done> createCart(const CartRecord& cart) {
+    return Error{ErrorKind::kInvalid, "this storage engine does not record carts (cart " +
+                                          cart.id + ")"};
+  }
+  // The cart with this id, each notice's tied_unix_ms filled from the payment attempts that
+  // carried the id as their payment note; nullopt when there is no such cart.
+  virtual Result<std::optional<CartRecord>> getCart(const std::string& id) {
+    return Error{ErrorKind::kInvalid, "this storage engine does not record carts (cart " + id +
+                                          ")"};
+  }
 
   // --- audit journal ---
 

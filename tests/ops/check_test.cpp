@@ -255,3 +255,41 @@ TEST_CASE("checkFiles runs the same checks at the current time", "[unit]") {
   const CheckReport r = checkFiles(s.config());
   CHECK(anyHas(r.errors, {"node_listener.tls.client_ca: cannot open"}));
 }
+
+TEST_CASE("check-config reads the portal's key files and the PSP catalogue", "[unit]") {
+  Setup s;
+  s.extra_tls =
+      "checkout: { base_url: \"https://checkout.example/ec/v1\", subscription_key_file: "
+      "checkout.key }\n"
+      "fee_calculator: { base_url: \"https://calc.example/v2\", subscription_key_file: "
+      "calc.key }\n"
+      "psp_catalogue_file: catalogue.xml\n";
+  const Config config = s.config();
+
+  CheckReport missing = check(config);
+  INFO(dump(missing));
+  CHECK(anyHas(missing.errors, {"checkout.subscription_key_file", "is not a file"}));
+  CHECK(anyHas(missing.errors, {"fee_calculator.subscription_key_file", "is not a file"}));
+  CHECK(anyHas(missing.errors, {"psp_catalogue_file", "cannot read"}));
+  // No EC has default return URLs: every cart must then bring its own.
+  CHECK(anyHas(missing.warnings, {"return_urls is not set"}));
+
+  writeFile(s.dir / "checkout.key", "\n");
+  writeFile(s.dir / "calc.key", "k-123\n");
+  ::chmod((s.dir / "checkout.key").c_str(), 0600);
+  ::chmod((s.dir / "calc.key").c_str(), 0644);
+  writeFile(s.dir / "catalogue.xml", "<?xml version=\"1.0\"?>\n<!-- c -->\n<positions/>\n");
+  CheckReport wrong = check(config);
+  INFO(dump(wrong));
+  CHECK(anyHas(wrong.errors, {"checkout.subscription_key_file", "is empty"}));
+  CHECK(anyHas(wrong.warnings, {"fee_calculator.subscription_key_file", "chmod 600"}));
+  CHECK(anyHas(wrong.errors, {"psp_catalogue_file", "starts with <positions>"}));
+
+  writeFile(s.dir / "checkout.key", "k-456\n");
+  ::chmod((s.dir / "calc.key").c_str(), 0600);
+  writeFile(s.dir / "catalogue.xml",
+            "<?xml version=\"1.0\"?>\n<!-- c -->\n<listaInformativePSP></listaInformativePSP>\n");
+  CheckReport good = check(config);
+  INFO(dump(good));
+  CHECK(good.ok());
+}

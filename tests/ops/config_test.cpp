@@ -255,6 +255,28 @@ TEST_CASE("the annotated example full.yaml parses into the expected values", "[u
   CHECK(c.outbox.lease_s == 120);
   CHECK(c.outbox.batch == 50);
 
+  REQUIRE(ec.return_urls.has_value());
+  CHECK(ec.return_urls->ok == "https://portale.valbruna.example/pagato");
+  CHECK(ec.return_urls->cancel == "https://portale.valbruna.example/annullato");
+  CHECK(ec.return_urls->error == "https://portale.valbruna.example/errore");
+  CHECK(ec.return_urls->waiting == "https://portale.valbruna.example/attesa");
+  CHECK_FALSE(ec2.return_urls.has_value());
+  REQUIRE(c.checkout.has_value());
+  CHECK(c.checkout->base_url == "https://api.platform.pagopa.it/checkout/ec/v1");
+  CHECK(c.checkout->version == 1);
+  CHECK(c.checkout->subscription_key_file == kTestDir + "/secrets/checkout.key");
+  CHECK(c.checkout->timeout_ms == 4000);
+  CHECK(c.checkout->ca_file == kTestDir + "/certs/pagopa-ca.pem");
+  REQUIRE(c.fee_calculator.has_value());
+  CHECK(c.fee_calculator->base_url ==
+        "https://api.platform.pagopa.it/afm/calculator-service/v2");
+  CHECK(c.fee_calculator->subscription_key_file == kTestDir + "/secrets/calculator.key");
+  CHECK(c.fee_calculator->timeout_ms == 1500);
+  CHECK(c.fee_calculator->cache_ttl_s == 120);
+  CHECK(c.fee_calculator->stale_max_s == 7200);
+  CHECK(c.fee_calculator->ca_file.empty());
+  CHECK(c.psp_catalogue_file == kTestDir + "/catalogue/informativa-psp.xml");
+
   CHECK(c.storage.engine == StorageEngine::kSqlite);
   CHECK(c.storage.path == kTestDir + "/data/ponte.db");
   CHECK(c.logging.level == LogLevel::kDebug);
@@ -279,7 +301,8 @@ TEST_CASE("an unknown key names file, line and key path", "[unit]") {
         std::vector<std::string>{
             "/etc/ponte/t.yaml:20: loging: unknown key (expected one of: broker, stations, "
             "creditor_institutions, node_listener, admin_listener, api_listener, audit, ledgers, "
-            "outbox, storage, logging, time_zone)"});
+            "outbox, checkout, fee_calculator, psp_catalogue_file, storage, logging, "
+            "time_zone)"});
 }
 
 TEST_CASE("a repeated key is an error", "[unit]") {
@@ -594,4 +617,55 @@ TEST_CASE("storage: each engine refuses the other's keys, passwords in the dsn a
             "/etc/ponte/t.yaml:21: storage.pool.size: must be between 1 and 256",
             "/etc/ponte/t.yaml:21: storage.pool.statement_timeout_ms: must be between 100 and "
             "600000"});
+}
+
+TEST_CASE("portal upstreams: defaults, required keys and the fee deadline", "[unit]") {
+  ConfigResult minimal = parseConfigText(join(kMinimal), "/etc/ponte/t.yaml");
+  REQUIRE(minimal.ok());
+  CHECK_FALSE(minimal.config->checkout.has_value());
+  CHECK_FALSE(minimal.config->fee_calculator.has_value());
+  CHECK(minimal.config->psp_catalogue_file.empty());
+  CHECK_FALSE(minimal.config->creditor_institutions[0].return_urls.has_value());
+
+  ConfigResult r = parseConfigText(join(kMinimal) +
+                                       "checkout:\n"
+                                       "  base_url: https://checkout.example/ec/v2/\n"
+                                       "  version: 2\n"
+                                       "  subscription_key_file: keys/checkout.key\n"
+                                       "fee_calculator:\n"
+                                       "  base_url: http://127.0.0.1:8080/v2\n"
+                                       "  subscription_key_file: /k/calc.key\n",
+                                   "/etc/ponte/t.yaml");
+  INFO(dump(errorTexts(r)));
+  REQUIRE(r.ok());
+  CHECK(r.config->checkout->base_url == "https://checkout.example/ec/v2");  // no trailing '/'
+  CHECK(r.config->checkout->version == 2);
+  CHECK(r.config->checkout->subscription_key_file == "/etc/ponte/keys/checkout.key");
+  CHECK(r.config->checkout->timeout_ms == 5000);
+  CHECK(r.config->fee_calculator->timeout_ms == 2000);
+  CHECK(r.config->fee_calculator->cache_ttl_s == 60);
+
+  CHECK(errorsOf(join(kMinimal) + "checkout:\n  version: 3\n") ==
+        std::vector<std::string>{
+            "/etc/ponte/t.yaml:21: checkout.base_url: missing required key",
+            "/etc/ponte/t.yaml:21: checkout.version: must be 1 or 2 (Checkout's EC API version)",
+            "/etc/ponte/t.yaml:21: checkout.subscription_key_file: missing required key"});
+  CHECK(errorsOf(join(kMinimal) +
+                 "fee_calculator:\n  base_url: http://calc.example/v2\n"
+                 "  subscription_key_file: k\n  timeout_ms: 2500\n") ==
+        std::vector<std::string>{
+            "/etc/ponte/t.yaml:21: fee_calculator.base_url: must be an https:// URL (http:// only "
+            "to 127.0.0.1, localhost or [::1])",
+            "/etc/ponte/t.yaml:23: fee_calculator.timeout_ms: must be between 100 and 2000: a "
+            "portal page waits for the fees"});
+}
+
+TEST_CASE("return URLs of an EC need ok, cancel and error as URLs", "[unit]") {
+  CHECK(errorsOf(inserted(12, "    return_urls:\n      ok: https://p.example/ok\n"
+                              "      cancel: ftp://p.example/c\n")) ==
+        std::vector<std::string>{
+            "/etc/ponte/t.yaml:14: creditor_institutions[0].return_urls.error: missing required "
+            "key",
+            "/etc/ponte/t.yaml:15: creditor_institutions[0].return_urls.cancel: must be an "
+            "https:// (or http://) URL without spaces"});
 }
