@@ -123,10 +123,33 @@ CREATE TABLE paused_routes (
 );
 )sql";
 
+// 4: carts sent to pagoPA Checkout for the portals, with their notices; a notice's payment is
+// tied to its cart by the payment attempts whose payment_note is the cart id.
+constexpr std::string_view kCarts = R"sql(
+CREATE TABLE carts (
+  id           TEXT   PRIMARY KEY,
+  caller       TEXT   NOT NULL,
+  created_ms   BIGINT NOT NULL,
+  email        TEXT   NOT NULL,
+  checkout_url TEXT   NOT NULL
+);
+CREATE TABLE cart_notices (
+  cart_id      TEXT    NOT NULL REFERENCES carts (id),
+  position     INTEGER NOT NULL,
+  ec           TEXT    NOT NULL,
+  nav          TEXT    NOT NULL,
+  amount_cents BIGINT  NOT NULL,
+  description  TEXT    NOT NULL,
+  PRIMARY KEY (cart_id, position)
+);
+CREATE INDEX payment_attempts_by_note ON payment_attempts (payment_note) WHERE payment_note <> '';
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
     Migration{3, "paused ledger routes", kPausedRoutes},
+    Migration{4, "portal carts", kCarts},
 };
 
 // Taken by every migrator for the duration of one migration's transaction: a constant of ours
