@@ -12,6 +12,7 @@
 #include "core/amount_schedule.h"
 #include "core/notice_number.h"
 #include "core/utf8.h"
+#include "ops/config.h"
 
 namespace ponte::api {
 namespace {
@@ -125,6 +126,15 @@ class Reader {
   std::vector<FieldError>& errors_;
 };
 
+constexpr const char* kBadIban =
+    "is not a valid IBAN (2 letters, 2 check digits, the account; the check digits do not "
+    "match): look for a typing error";
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
 bool isAlnum(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c); });
 }
@@ -177,9 +187,15 @@ core::Transfer readTransfer(Reader& r, const json& obj, const std::string& base,
   t.company_name = r.text(obj, base, "companyName", false, 0, 140);
   t.iban = r.text(obj, base, "iban", false, 1, 35);
   t.postal_iban = r.text(obj, base, "postalIban", false, 0, 35);
-  if (!t.iban.empty() && !isAlnum(t.iban)) r.fail(Reader::join(base, "iban"), "must be letters and digits only");
+  if (!t.iban.empty() && !isAlnum(t.iban)) {
+    r.fail(Reader::join(base, "iban"), "must be letters and digits only");
+  } else if (!t.iban.empty() && !ops::isValidIban(upper(t.iban))) {
+    r.fail(Reader::join(base, "iban"), kBadIban);
+  }
   if (!t.postal_iban.empty() && !isAlnum(t.postal_iban)) {
     r.fail(Reader::join(base, "postalIban"), "must be letters and digits only");
+  } else if (!t.postal_iban.empty() && !ops::isValidIban(upper(t.postal_iban))) {
+    r.fail(Reader::join(base, "postalIban"), kBadIban);
   }
   if (auto it = obj.find("stamp"); it != obj.end() && !it->is_null()) {
     const std::string path = Reader::join(base, "stamp");
