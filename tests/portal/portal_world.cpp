@@ -4,7 +4,10 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <catch2/catch.hpp>
+
 #include "api/access.h"
+#include "support/openapi_check.h"
 #include "support/tls_client.h"
 
 namespace ponte::portaltest {
@@ -14,6 +17,22 @@ void writeKey(const std::string& file, const std::string& key) {
   std::ofstream out(file);
   out << key << "\n";
   if (!out) throw std::runtime_error("cannot write " + file);
+}
+
+// The schema of the portal's OpenAPI fragment an answer must follow, or "" for none.
+std::string schemaFor(const std::string& method, const std::string& target, int status) {
+  if (status >= 400) return "ProblemJson";
+  const std::string path = target.substr(0, target.find('?'));
+  if (path == "/ponte/v1/carts" && method == "POST") return "CartCreated";
+  if (path.rfind("/ponte/v1/carts/", 0) == 0 && method == "GET") return "Cart";
+  if (path == "/ponte/v1/fees") return "FeeList";
+  return "";
+}
+
+const nlohmann::json& fragment() {
+  static const nlohmann::json document =
+      test::loadOpenApi(PONTE_SOURCE_DIR "/daemon/portal/openapi_fragment.json");
+  return document;
 }
 
 }  // namespace
@@ -90,6 +109,18 @@ Answer PortalWorld::call(const std::string& method, const std::string& target,
   a.location = response->header("Location");
   a.retry_after = response->header("Retry-After");
   a.json = nlohmann::json::parse(a.body, nullptr, false);
+  // Every JSON answer follows the portal's OpenAPI fragment (daemon/portal/openapi_fragment.json);
+  // the listener itself refuses methods it does not know (PUT, DELETE) in plain text.
+  const bool is_json = a.content_type.find("json") != std::string::npos;
+  if (const std::string schema = schemaFor(method, target, a.status); is_json && !schema.empty()) {
+    const auto problems =
+        test::checkAgainstSchema(a.json, fragment()["components"]["schemas"][schema], fragment());
+    std::string joined;
+    for (const auto& p : problems) joined += p + "\n";
+    INFO(method << " " << target << " -> " << a.status << " against " << schema << ":\n"
+                << joined);
+    CHECK(problems.empty());
+  }
   return a;
 }
 
