@@ -159,10 +159,12 @@ class JournalLedger {
                    euro(t.amount_cents);
     }
     const ponte_ledger_party* payer = r.payer;
+    // Named, not a temporary in the list below: a temporary would be gone before the loop runs.
+    const std::string amount = euro(r.amount_cents);
     std::string out;
     for (std::string_view field :
          {std::string_view(day), view(r.ec_fiscal_code), view(r.notice_number), view(r.iuv),
-          std::string_view(euro(r.amount_cents)),
+          std::string_view(amount),
           payer ? view(payer->fiscal_code) : std::string_view(),
           payer ? view(payer->full_name) : std::string_view(), view(r.psp_id), view(r.psp_name),
           std::string_view(transfers), view(r.idempotency_key)}) {

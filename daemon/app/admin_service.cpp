@@ -1,4 +1,4 @@
-// Health, readiness and metrics for operators and their monitoring.
+// Health, readiness (the database, the outbox) and metrics for operators and their monitoring.
 #include "app/admin_service.h"
 
 #include "core/stand_in_probe.h"
@@ -26,6 +26,14 @@ void AdminService::handle(net::HttpRequest&& request, net::Reply reply) {
     // An indexed read of a notice no EC has: it proves the database answers, and costs nothing.
     auto probe = store_.findByNotice("-", std::string(core::kStandInProbeNotice));
     if (!probe) return reply(text(503, "not ready: the database does not answer\n"));
+    if (check_) {
+      const std::vector<std::string> problems = check_();
+      if (!problems.empty()) {
+        std::string body = "not ready:\n";
+        for (const auto& p : problems) body += p + "\n";
+        return reply(text(503, std::move(body)));
+      }
+    }
     return reply(text(200, "ready\n"));
   }
   if (path == "/metrics") {

@@ -21,6 +21,7 @@ Commands:
   positions      import and show debt positions (GPD JSON model)
   receipts       list the receipts the node delivered
   audit          the journal of the node's requests, by EC, notice and time
+  outbox         the receipts' deliveries to the ledgers: list, show, retry, pause, resume
   version        print the version
 
 Every command takes -c/--config FILE (default: $PONTE_CONFIG, else /etc/ponte/ponte.yaml)
@@ -118,6 +119,7 @@ int runCli(int argc, char** argv) {
   if (command == "positions") return cmdPositions(rest);
   if (command == "receipts") return cmdReceipts(rest);
   if (command == "audit") return cmdAudit(rest);
+  if (command == "outbox") return cmdOutbox(rest);
   if (command == "version" || command == "--version") {
     std::cout << "ponte " << PONTE_VERSION << "\n";
     return kExitOk;

@@ -1,5 +1,5 @@
 // The `ponte` command line: one binary, subcommands (serve, check-config, migrate, positions,
-// receipts), each with --help.
+// receipts, audit, outbox), each with --help.
 #pragma once
 
 #include <memory>
@@ -45,5 +45,10 @@ int cmdMigrate(const std::vector<std::string>& argv);
 int cmdPositions(const std::vector<std::string>& argv);
 int cmdReceipts(const std::vector<std::string>& argv);
 int cmdAudit(const std::vector<std::string>& argv);
+int cmdOutbox(const std::vector<std::string>& argv);
+
+// Loads every configured ledger as `serve` would (plugins opened, each route's create() run) and
+// unloads them; one message per ledger that cannot be set up, naming it. For check-config.
+std::vector<std::string> checkLedgers(const ops::Config& config);
 
 }  // namespace ponte::app

@@ -19,6 +19,7 @@
 #include "ops/log.h"
 #include "ops/metrics.h"
 #include "ops/sd_notify.h"
+#include "outbox/outbox_service.h"
 
 namespace ponte::app {
 namespace {
@@ -34,6 +35,14 @@ receipt answered OK is already committed). SIGHUP re-reads the configuration and
 broker, stations and creditor institutions and the node listener's certificate, key and client
 CA (new connections use them; open ones keep theirs); a configuration with errors is refused
 and the running one stays.
+
+Receipts are delivered to the ledgers of their EC (ledgers: and each EC's ledger_routes) by the
+outbox workers, on threads of their own. Every ledger is loaded before the node listener opens:
+a plugin or built-in ledger that cannot be set up stops the start (exit status 78) with the
+ledger's name and the reason. On SIGHUP the ledgers are made again from the new file (plugins
+re-created, new ledgers and ECs taken up, removed ones dropped once their delivery in flight
+returns); a ledger that cannot be set up refuses the whole reload. Deliveries are kept in the
+database, so nothing waiting is lost by a reload or a restart.
 )";
 
 net::ListenerOptions listenerOptions(const ops::Config& config, ops::Logger& log) {
@@ -116,7 +125,7 @@ void collectListenerStats(ops::Metrics& metrics, const net::HttpsServer& server)
 // certificate, key, client CA and allow-lists (rotation). All of it is checked first; a
 // configuration with any error changes nothing. Listener addresses and storage need a restart.
 void reload(const std::string& path, NodeOperations& operations, net::HttpsServer& node_server,
-            ApiEndpoint& api_endpoint, ops::Logger& log) {
+            ApiEndpoint& api_endpoint, outbox::OutboxService& outbox, ops::Logger& log) {
   const auto refuse = [&](const std::string& why) {
     log.error("config.reload_refused", {{"file", path}, {"error", why}});
   };
@@ -136,6 +145,13 @@ void reload(const std::string& path, NodeOperations& operations, net::HttpsServe
     return kept();
   }
   net::ListenerOptions fresh = listenerOptions(*result.config, log);
+  // The new ledgers are made before anything changes: one that fails refuses the reload.
+  std::vector<std::string> ledger_errors;
+  auto ledgers = outbox::LedgerSet::open(result.config->ledgers, log, &ledger_errors);
+  if (!ledgers) {
+    for (const auto& e : ledger_errors) refuse(e);
+    return kept();
+  }
   std::string error;
   if (!api_endpoint.checkReload(*result.config, &error)) {
     refuse(error);
@@ -147,9 +163,11 @@ void reload(const std::string& path, NodeOperations& operations, net::HttpsServe
   }
   operations.setDirectory(buildDirectory(*result.config));
   api_endpoint.applyReload(*result.config);
+  outbox.replace(*result.config, std::move(ledgers));
   log.info("config.reloaded",
            {{"file", path},
             {"creditor_institutions", result.config->creditor_institutions.size()},
+            {"ledgers", result.config->ledgers.size()},
             {"note",
              "new connections use the new certificate; listener addresses and storage "
              "change at the next restart"}});
@@ -210,6 +228,24 @@ int cmdServe(const std::vector<std::string>& argv) {
   const ops::SystemdNotifier systemd = ops::SystemdNotifier::fromEnvironment();
   SystemClock clock;
   ops::Metrics metrics;
+  // Every ledger is loaded before a listener opens: a start never accepts receipts it could not
+  // forward as configured.
+  std::vector<std::string> ledger_errors;
+  auto outbox =
+      outbox::OutboxService::open(*config, *store, clock, log, &metrics, &ledger_errors);
+  if (!outbox) {
+    for (const auto& e : ledger_errors) {
+      log.error("ledger.unavailable",
+                {{"detail", e},
+                 {"action", "fix this ledger under ledgers: in " + path +
+                                " (or remove it), check with `ponte check-config`, then start "
+                                "again"}});
+    }
+    std::cerr << "ponte serve: " << ledger_errors.size()
+              << (ledger_errors.size() == 1 ? " ledger" : " ledgers")
+              << " cannot be set up; nothing was started\n";
+    return kExitConfig;
+  }
   NodeOperations operations(buildDirectory(*config), *store, clock);
   NodeService service(operations, {config->node_listener.soap_path, codecLimits(*config)}, log,
                       {&metrics, store.get(), &clock});
@@ -226,7 +262,17 @@ int cmdServe(const std::vector<std::string>& argv) {
     return kExitConfig;
   }
   collectListenerStats(metrics, *server);
-  AdminService admin(*store, metrics);
+  AdminService admin(*store, metrics, [&outbox] {
+    std::vector<std::string> problems;
+    for (const auto& late : outbox->lateDeliveries()) {
+      problems.push_back("outbox: EC " + late.ec + " has a delivery to ledger " + late.route +
+                         " pending for " + std::to_string(late.age_ms / 1000) + " s (delivery " +
+                         std::to_string(late.delivery_id) + ", " + std::to_string(late.attempts) +
+                         " attempts" + (late.last_error.empty() ? "" : ", last error: ") +
+                         late.last_error + ")");
+    }
+    return problems;
+  });
   std::unique_ptr<net::HttpsServer> admin_server;
   std::string admin_address = "off";
   if (config->admin_listener.enabled) {
@@ -243,6 +289,7 @@ int cmdServe(const std::vector<std::string>& argv) {
     }
     admin_address = config->admin_listener.address + ":" + std::to_string(admin_server->port());
   }
+  outbox->start();
   // The back-office API, on a listener of its own: the node path never waits for it.
   ApiEndpoint api_endpoint(*store, clock, log);
   const std::string api_address = api_endpoint.start(*config);
@@ -256,6 +303,8 @@ int cmdServe(const std::vector<std::string>& argv) {
             {"admin_listener", admin_address},
             {"api_listener", api_address},
             {"creditor_institutions", config->creditor_institutions.size()},
+            {"ledgers", outbox->routeCount()},
+            {"outbox_workers", outbox->routeCount() > 0 ? config->outbox.workers : 0},
             {"database", storageName(*config)}});
 
   // The main thread waits for signals, waking up for the watchdog (when there is one) and for
@@ -299,7 +348,7 @@ int cmdServe(const std::vector<std::string>& argv) {
     }
     if (sig == SIGHUP) {
       systemd.notify(ops::SystemdNotifier::reloadingMessage());
-      reload(path, operations, *server, api_endpoint, log);
+      reload(path, operations, *server, api_endpoint, *outbox, log);
       systemd.notify("READY=1\nSTATUS=" + status);
       continue;
     }
@@ -310,6 +359,9 @@ int cmdServe(const std::vector<std::string>& argv) {
   if (admin_server) admin_server->stop();
   api_endpoint.stop();
   server->stop();
+  // After the node listener (no receipt arrives any more) and before the store closes: the
+  // delivery in progress finishes, claimed ones are handed back for the next start.
+  outbox->stop();
   store.reset();  // drains the writer: every accepted receipt is committed and answered
   log.info("ponte.stopped");
   return kExitOk;

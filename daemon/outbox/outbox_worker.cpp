@@ -11,6 +11,12 @@ constexpr const char* kDeliveries = "ponte_outbox_deliveries_total";
 constexpr const char* kAlerts = "ponte_outbox_alerts_total";
 constexpr const char* kOldest = "ponte_outbox_oldest_pending_seconds";
 constexpr const char* kDisabled = "ponte_outbox_ledger_disabled";
+constexpr const char* kWaiting = "ponte_outbox_waiting";
+constexpr const char* kPaused = "ponte_outbox_route_paused";
+
+// Rows counted per EC and state at each housekeeping pass; beyond this the gauge says "at least".
+constexpr int kCountPages = 10;
+constexpr int kPageRows = 1000;
 
 std::int64_t seconds(std::int64_t ms) { return ms / 1000; }
 
@@ -36,7 +42,16 @@ OutboxWorker::OutboxWorker(store::Store& store, LedgerSet& ledgers, std::vector<
                     "Age of the EC's oldest pending delivery (0 when none is pending).");
   metrics_->declare(kDisabled, ops::Metrics::Type::kGauge,
                     "1 while a ledger is disabled after a FATAL answer, until resumed.");
-  for (LedgerRoute* route : ledgers_.all()) metrics_->set(kDisabled, {{"route", route->name()}}, 0);
+  metrics_->declare(kWaiting, ops::Metrics::Type::kGauge,
+                    "Deliveries not delivered, by EC and state: pending (to be tried, or being "
+                    "tried) and dead (refused by the ledger, waiting for `ponte outbox retry`). "
+                    "Counted up to 10000 per EC and state.");
+  metrics_->declare(kPaused, ops::Metrics::Type::kGauge,
+                    "1 while a ledger route is paused (by `ponte outbox pause` or after FATAL).");
+  for (LedgerRoute* route : ledgers_.all()) {
+    metrics_->set(kDisabled, {{"route", route->name()}}, 0);
+    metrics_->set(kPaused, {{"route", route->name()}}, 0);
+  }
 }
 
 OutboxWorker::~OutboxWorker() { stop(); }
@@ -240,6 +255,11 @@ void OutboxWorker::housekeeping() {
   if (paused) {
     std::set<std::string> names;
     for (const auto& p : paused.value()) names.insert(p.route);
+    if (metrics_ != nullptr) {
+      for (LedgerRoute* route : ledgers_.all()) {
+        metrics_->set(kPaused, {{"route", route->name()}}, names.count(route->name()) ? 1 : 0);
+      }
+    }
     for (LedgerRoute* route : ledgers_.all()) {
       if (!route->disabled() || names.count(route->name()) != 0) continue;
       std::string error;
@@ -264,6 +284,14 @@ void OutboxWorker::housekeeping() {
   }
 
   for (const std::string& ec : ecs_) {
+    if (metrics_ != nullptr) {
+      for (auto [state, name] : {std::pair(store::DeliveryState::kPending, "pending"),
+                                 std::pair(store::DeliveryState::kDead, "dead")}) {
+        if (auto n = countDeliveries(ec, state); n >= 0) {
+          metrics_->set(kWaiting, {{"ec", ec}, {"state", name}}, static_cast<double>(n));
+        }
+      }
+    }
     auto oldest = store_.listDeliveries(ec, store::DeliveryState::kPending, 0, 1);
     if (!oldest) continue;
     const store::Delivery* d = oldest.value().empty() ? nullptr : &oldest.value().front();
@@ -272,8 +300,10 @@ void OutboxWorker::housekeeping() {
     const bool late = d != nullptr && age > options_.alert_after_ms;
     std::lock_guard alert(alert_mutex_);
     const bool was_late = alerting_.count(ec) != 0;
+    if (late) {
+      alerting_[ec] = LateDelivery{ec, d->id, d->route, age, d->attempts, d->last_error};
+    }
     if (late && !was_late) {
-      alerting_.insert(ec);
       alerts_.fetch_add(1);
       if (metrics_ != nullptr) metrics_->add(kAlerts, {{"ec", ec}});
       log_.warning("outbox.delivery_late",
@@ -292,7 +322,7 @@ void OutboxWorker::housekeeping() {
 }
 
 void OutboxWorker::count(const std::string& route, const char* outcome) {
-  if (metrics_ != nullptr) metrics_->add(kDeliveries, {{"route", route}, {"outcome", outcome}});
+  if (metrics_ != nullptr) metrics_->add(kDeliveries, {{"outcome", outcome}, {"route", route}});
 }
 
 double OutboxWorker::draw() {
@@ -315,6 +345,26 @@ OutboxStats OutboxWorker::stats() const {
 bool OutboxWorker::alerting(const std::string& ec) const {
   std::lock_guard lock(alert_mutex_);
   return alerting_.count(ec) != 0;
+}
+
+std::vector<LateDelivery> OutboxWorker::lateDeliveries() const {
+  std::lock_guard lock(alert_mutex_);
+  std::vector<LateDelivery> out;
+  for (const auto& [ec, late] : alerting_) out.push_back(late);
+  return out;
+}
+
+std::int64_t OutboxWorker::countDeliveries(const std::string& ec, store::DeliveryState state) {
+  std::int64_t n = 0;
+  std::int64_t after = 0;
+  for (int page = 0; page < kCountPages; ++page) {
+    auto rows = store_.listDeliveries(ec, state, after, kPageRows);
+    if (!rows) return -1;
+    n += static_cast<std::int64_t>(rows.value().size());
+    if (rows.value().size() < static_cast<std::size_t>(kPageRows)) break;
+    after = rows.value().back().id;
+  }
+  return n;
 }
 
 }  // namespace ponte::outbox

@@ -53,6 +53,16 @@ struct OutboxStats {
   std::uint64_t released = 0;   // claimed but handed back undelivered (stop, lease running out)
 };
 
+// An EC whose oldest pending delivery is older than alert_after_ms, as of the last check.
+struct LateDelivery {
+  std::string ec;
+  std::int64_t delivery_id = 0;
+  std::string route;
+  std::int64_t age_ms = 0;
+  int attempts = 0;
+  std::string last_error;
+};
+
 class OutboxWorker {
  public:
   // Delivers the deliveries of `ecs` through `ledgers`. Borrows store, ledgers, clock, log and
@@ -82,6 +92,8 @@ class OutboxWorker {
   OutboxStats stats() const;
   // Whether the EC's oldest pending delivery is older than alert_after_ms (as of the last check).
   bool alerting(const std::string& ec) const;
+  // Every EC alerting now, with its oldest pending delivery (as of the last check), by EC.
+  std::vector<LateDelivery> lateDeliveries() const;
 
  private:
   void loop();
@@ -90,6 +102,8 @@ class OutboxWorker {
   void report(const store::Delivery& d, const store::DeliveryReport& r);
   void release(const store::Delivery& d);
   void count(const std::string& route, const char* outcome);
+  // The EC's deliveries in that state (up to 10000); -1 when the store does not answer.
+  std::int64_t countDeliveries(const std::string& ec, store::DeliveryState state);
   double draw();
 
   store::Store& store_;
@@ -111,7 +125,7 @@ class OutboxWorker {
   std::mutex held_mutex_;
   std::set<std::string> held_;  // disabled ledgers whose pause the store holds
   mutable std::mutex alert_mutex_;
-  std::set<std::string> alerting_;  // ECs late now
+  std::map<std::string, LateDelivery> alerting_;  // ECs late now
 
   std::atomic<std::uint64_t> delivered_{0}, retried_{0}, dead_{0}, disabled_{0}, alerts_{0},
       released_{0};
