@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <future>
 
 #include "api_world.h"
 
@@ -176,4 +177,32 @@ TEST_CASE("20 000 positions with 1 percent bad lines in one NDJSON import", "[ap
   CHECK(stored(world) == 19'800);
   CHECK(world.call("GET", "/organizations/80015010723/debtpositions/LOAD-19999").status == 200);
   CHECK(world.call("GET", "/organizations/80015010723/debtpositions/LOAD-42").status == 404);
+}
+
+TEST_CASE("a second bulk import while one runs is answered 429 with Retry-After",
+          "[api][e2e][slow]") {
+  ApiWorld world;
+  std::string body;
+  for (int i = 0; i < 20'000; ++i) {
+    json p = position(0);
+    p["iupd"] = "BUSY-" + std::to_string(i);
+    p["paymentOption"][0]["iuv"] = iuvOf("01", 200'000 + i);
+    body += p.dump() + "\n";
+  }
+  CallOptions ndjson;
+  ndjson.content_type = "application/x-ndjson";
+  auto first = std::async(std::launch::async,
+                          [&] { return world.rawCall("POST", kBulk, body, ndjson); });
+  // Small imports until one meets the big one running (or the big one ends).
+  Answer busy;
+  int tries = 0;
+  while (first.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
+    ++tries;
+    busy = world.call("POST", kBulk, position(1).dump() + "\n", ndjson);
+    if (busy.status == 429) break;
+  }
+  INFO(tries << " small imports sent");
+  CHECK(busy.status == 429);
+  CHECK(!busy.header("Retry-After").empty());
+  CHECK(first.get().status == 200);
 }

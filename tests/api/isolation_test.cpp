@@ -169,3 +169,21 @@ TEST_CASE("no key or a wrong key is 401, with either header", "[api][e2e]") {
   // The OpenAPI document is public.
   CHECK(world.call("GET", "/openapi.json", "", none).status == 200);
 }
+
+TEST_CASE("a reload of the keys takes effect on the next request", "[api][e2e]") {
+  ApiWorld world;
+  CHECK(world.call("GET", "/organizations/80015010723/debtpositions").status == 200);
+  // Valbruna's key is replaced by another.
+  ops::Config changed = world.config;
+  for (auto& ec : changed.creditor_institutions) {
+    if (ec.fiscal_code == kValbruna) ec.api_keys = {{"nuovo", api::AccessTable::sha256Hex("new")}};
+  }
+  world.service->setAccess(api::AccessTable::fromConfig(changed));
+  CHECK(world.call("GET", "/organizations/80015010723/debtpositions").status == 401);
+  CallOptions fresh;
+  fresh.key = "new";
+  fresh.headers = {{"X-Request-Id", "office-42"}};
+  Answer a = world.call("GET", "/organizations/80015010723/debtpositions", "", fresh);
+  CHECK(a.status == 200);
+  CHECK(a.header("X-Request-Id") == "office-42");
+}
