@@ -34,8 +34,9 @@ OutboxWorker::OutboxWorker(store::Store& store, LedgerSet& ledgers, std::vector<
       options_(std::move(options)) {
   if (metrics_ == nullptr) return;
   metrics_->declare(kDeliveries, ops::Metrics::Type::kCounter,
-                    "Delivery attempts to ledgers, by route and outcome: delivered, retry, dead, "
-                    "disabled.");
+                    "Deliveries to ledgers, by route and outcome: delivered, retry (failed, tried "
+                    "again later), dead, disabled (the ledger answered FATAL), postponed (not "
+                    "tried: the ledger failed on an earlier receipt of the same pass).");
   metrics_->declare(kAlerts, ops::Metrics::Type::kCounter,
                     "Times an EC's oldest pending delivery became older than outbox.alert_after_s.");
   metrics_->declare(kOldest, ops::Metrics::Type::kGauge,
@@ -102,6 +103,9 @@ std::size_t OutboxWorker::runOnce() {
                     {"action", "deliveries wait in the database; they are tried again"}});
       continue;
     }
+    // Ledgers that answered RETRY in this batch, with their reason: down or overloaded, they
+    // are not asked again for the batch's other receipts (each would wait for the timeout).
+    std::map<std::string, std::string> failing;
     for (const store::Delivery& d : claimed.value()) {
       // A delivery whose lease is nearly over may soon be taken by another worker: hand it back
       // rather than deliver it twice at once. So does a stop.
@@ -109,14 +113,18 @@ std::size_t OutboxWorker::runOnce() {
         release(d);
         continue;
       }
-      deliverOne(d);
+      if (auto it = failing.find(d.route); it != failing.end()) {
+        postpone(d, it->second);
+        continue;
+      }
+      if (auto why = deliverOne(d)) failing.emplace(d.route, *why);
       ++attempted;
     }
   }
   return attempted;
 }
 
-void OutboxWorker::deliverOne(const store::Delivery& d) {
+std::optional<std::string> OutboxWorker::deliverOne(const store::Delivery& d) {
   store::DeliveryReport r;
   LedgerRoute* route = ledgers_.find(d.route);
   if (route == nullptr) {
@@ -131,7 +139,8 @@ void OutboxWorker::deliverOne(const store::Delivery& d) {
                 {"action", "define the ledger under ledgers and restart ponte"}});
     count(d.route, "retry");
     retried_.fetch_add(1);
-    return report(d, r);
+    report(d, r);
+    return std::nullopt;
   }
   if (route->disabled()) {
     // Claimed before the ledger was disabled (same batch), or on an engine that cannot pause.
@@ -145,7 +154,8 @@ void OutboxWorker::deliverOne(const store::Delivery& d) {
     r.at_unix_ms = clock_.nowUnixMs();
     r.error = "ledger disabled: " + route->disabledReason();
     r.retry_at_unix_ms = r.at_unix_ms + (held ? 0 : options_.backoff.max_ms);
-    return report(d, r);
+    report(d, r);
+    return std::nullopt;
   }
   std::string error;
   auto receipt = LedgerReceipt::fromDelivery(d, &error);
@@ -217,6 +227,18 @@ void OutboxWorker::deliverOne(const store::Delivery& d) {
       break;
     }
   }
+  report(d, r);
+  if (result.status == PONTE_LEDGER_RETRY) return result.message;
+  return std::nullopt;
+}
+
+void OutboxWorker::postpone(const store::Delivery& d, const std::string& why) {
+  store::DeliveryReport r;
+  r.at_unix_ms = clock_.nowUnixMs();
+  r.error = why + " (not tried: the ledger failed on an earlier receipt of the same pass)";
+  r.retry_at_unix_ms = r.at_unix_ms + backoffDelayMs(options_.backoff, d.attempts, draw());
+  postponed_.fetch_add(1);
+  count(d.route, "postponed");
   report(d, r);
 }
 
@@ -339,6 +361,7 @@ OutboxStats OutboxWorker::stats() const {
   s.disabled = disabled_.load();
   s.alerts = alerts_.load();
   s.released = released_.load();
+  s.postponed = postponed_.load();
   return s;
 }
 

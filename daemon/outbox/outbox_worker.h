@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -51,6 +52,9 @@ struct OutboxStats {
   std::uint64_t disabled = 0;   // ledgers disabled after FATAL
   std::uint64_t alerts = 0;     // times an EC's oldest pending delivery became late
   std::uint64_t released = 0;   // claimed but handed back undelivered (stop, lease running out)
+  // Not tried and scheduled again: their ledger answered RETRY to an earlier delivery of the
+  // same batch (a ledger that is down is asked once per pass, not once per receipt).
+  std::uint64_t postponed = 0;
 };
 
 // An EC whose oldest pending delivery is older than alert_after_ms, as of the last check.
@@ -98,7 +102,9 @@ class OutboxWorker {
  private:
   void loop();
   void housekeeping();
-  void deliverOne(const store::Delivery& d);
+  // Attempts one delivery; returns the ledger's reason when it answered RETRY.
+  std::optional<std::string> deliverOne(const store::Delivery& d);
+  void postpone(const store::Delivery& d, const std::string& why);
   void report(const store::Delivery& d, const store::DeliveryReport& r);
   void release(const store::Delivery& d);
   void count(const std::string& route, const char* outcome);
@@ -128,7 +134,7 @@ class OutboxWorker {
   std::map<std::string, LateDelivery> alerting_;  // ECs late now
 
   std::atomic<std::uint64_t> delivered_{0}, retried_{0}, dead_{0}, disabled_{0}, alerts_{0},
-      released_{0};
+      released_{0}, postponed_{0};
 };
 
 }  // namespace ponte::outbox
