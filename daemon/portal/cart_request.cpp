@@ -51,8 +51,7 @@ std::vector<NoticeRef> readNotices(const json& body, std::vector<FieldError>& er
     return out;
   }
   if (it->empty() || it->size() > kMaxCartNotices) {
-    errors.push_back({"notices", "a cart holds 1 to 5 notices, not " +
-                                     std::to_string(it->size())});
+    errors.push_back({"notices", "a cart holds 1 to 5 notices, not " + std::to_string(it->size())});
     // A sixth notice is named, so the portal knows which one to take out.
     if (it->size() > kMaxCartNotices) {
       errors.push_back({indexed("notices", kMaxCartNotices), "is one notice too many"});
@@ -125,8 +124,9 @@ void readFilters(const std::string& method, const std::string& touchpoint, FeeAs
 void checkOneSubject(const FeeAsk& ask, bool has_notices, std::vector<FieldError>& errors) {
   const int subjects = int(has_notices) + int(!ask.cart_id.empty()) + int(ask.amount.has_value());
   if (subjects != 1) {
-    errors.push_back({"", "ask for the fees of exactly one of: notices (or noticeNumber and "
-                          "fiscalCode), cartId, amount"});
+    errors.push_back({"",
+                      "ask for the fees of exactly one of: notices (or noticeNumber and "
+                      "fiscalCode), cartId, amount"});
   }
   if (!ask.cart_id.empty() && !isCartId(ask.cart_id)) {
     errors.push_back({"cartId", "must be a cart id as answered by POST /ponte/v1/carts"});
@@ -170,15 +170,15 @@ std::variant<CartAsk, std::vector<FieldError>> parseCartAsk(const json& body) {
   }
   if (const auto r = body.find("returnUrls"); r != body.end() && !r->is_null()) {
     if (!r->is_object()) {
-      errors.push_back({"returnUrls", "must be an object {returnOkUrl, returnCancelUrl, "
-                                      "returnErrorUrl, returnWaitingUrl}"});
+      errors.push_back({"returnUrls",
+                        "must be an object {returnOkUrl, returnCancelUrl, "
+                        "returnErrorUrl, returnWaitingUrl}"});
     } else {
       ReturnUrls urls;
-      for (auto [key, out, required] :
-           {std::tuple("returnOkUrl", &urls.ok, true),
-            std::tuple("returnCancelUrl", &urls.cancel, true),
-            std::tuple("returnErrorUrl", &urls.error, true),
-            std::tuple("returnWaitingUrl", &urls.waiting, false)}) {
+      for (auto [key, out, required] : {std::tuple("returnOkUrl", &urls.ok, true),
+                                        std::tuple("returnCancelUrl", &urls.cancel, true),
+                                        std::tuple("returnErrorUrl", &urls.error, true),
+                                        std::tuple("returnWaitingUrl", &urls.waiting, false)}) {
         const auto u = r->find(key);
         const std::string path = std::string("returnUrls.") + key;
         if (u == r->end() || u->is_null()) {
@@ -199,13 +199,14 @@ std::variant<CartAsk, std::vector<FieldError>> parseCartAsk(const json& body) {
 std::variant<FeeAsk, std::vector<FieldError>> parseFeeAsk(const json& body) {
   std::vector<FieldError> errors;
   if (!body.is_object()) return std::vector<FieldError>{{"", "the body must be a JSON object"}};
-  static const std::set<std::string> kKnown = {"notices",          "cartId",        "amount",
-                                               "fiscalCode",       "transferCategory",
-                                               "paymentMethod",    "touchpoint"};
+  static const std::set<std::string> kKnown = {"notices",    "cartId",           "amount",
+                                               "fiscalCode", "transferCategory", "paymentMethod",
+                                               "touchpoint"};
   for (auto it = body.begin(); it != body.end(); ++it) {
     if (!kKnown.count(it.key())) {
-      errors.push_back({it.key(), "unknown field (expected notices, cartId, amount, fiscalCode, "
-                                  "transferCategory, paymentMethod, touchpoint)"});
+      errors.push_back({it.key(),
+                        "unknown field (expected notices, cartId, amount, fiscalCode, "
+                        "transferCategory, paymentMethod, touchpoint)"});
     }
   }
   FeeAsk ask;
@@ -232,13 +233,14 @@ std::variant<FeeAsk, std::vector<FieldError>> parseFeeAsk(const json& body) {
 std::variant<FeeAsk, std::vector<FieldError>> parseFeeQuery(
     const std::map<std::string, std::string, std::less<>>& query) {
   std::vector<FieldError> errors;
-  static const std::set<std::string> kKnown = {"noticeNumber",  "fiscalCode", "cartId",
-                                               "amount",        "transferCategory",
-                                               "paymentMethod", "touchpoint"};
+  static const std::set<std::string> kKnown = {"noticeNumber", "fiscalCode",       "cartId",
+                                               "amount",       "transferCategory", "paymentMethod",
+                                               "touchpoint"};
   for (const auto& [key, value] : query) {
     if (!kKnown.count(key)) {
-      errors.push_back({key, "unknown query parameter (expected noticeNumber, fiscalCode, "
-                             "cartId, amount, transferCategory, paymentMethod, touchpoint)"});
+      errors.push_back({key,
+                        "unknown query parameter (expected noticeNumber, fiscalCode, "
+                        "cartId, amount, transferCategory, paymentMethod, touchpoint)"});
     }
   }
   const auto get = [&](const char* key) {
@@ -252,7 +254,8 @@ std::variant<FeeAsk, std::vector<FieldError>> parseFeeQuery(
   ask.category = get("transferCategory");
   if (const std::string a = get("amount"); !a.empty()) {
     ask.amount = centsOf(a);
-    if (!ask.amount) errors.push_back({"amount", "must be a whole number of euro cents, at least 1"});
+    if (!ask.amount)
+      errors.push_back({"amount", "must be a whole number of euro cents, at least 1"});
   }
   if (!nav.empty()) {
     if (!digits(nav, 18)) errors.push_back({"noticeNumber", "must be the 18-digit notice number"});

@@ -28,8 +28,8 @@ struct ReturnUrls {
 };
 
 struct CartAsk {
-  std::vector<NoticeRef> notices;  // 1..5, no notice twice
-  std::string email;               // empty: none
+  std::vector<NoticeRef> notices;         // 1..5, no notice twice
+  std::string email;                      // empty: none
   std::optional<ReturnUrls> return_urls;  // nullopt: the first notice's EC's defaults
 };
 
@@ -39,13 +39,13 @@ std::variant<CartAsk, std::vector<api::FieldError>> parseCartAsk(const nlohmann:
 
 // A fee query: exactly one of notices, cart_id, amount.
 struct FeeAsk {
-  std::vector<NoticeRef> notices;     // 1..5
+  std::vector<NoticeRef> notices;  // 1..5
   std::string cart_id;
   std::optional<core::Cents> amount;  // with fiscal_code (may be empty: the caller's only EC)
   std::string fiscal_code;
-  std::string category;               // the transfer's taxonomy code for an amount; optional
-  std::string payment_method;         // optional filter, e.g. "CP"
-  std::string touchpoint;             // optional filter, e.g. "CHECKOUT"
+  std::string category;        // the transfer's taxonomy code for an amount; optional
+  std::string payment_method;  // optional filter, e.g. "CP"
+  std::string touchpoint;      // optional filter, e.g. "CHECKOUT"
 };
 
 // Reads POST /ponte/v1/fees: {"notices": [...]} | {"cartId"} | {"amount" (cents), "fiscalCode"?,

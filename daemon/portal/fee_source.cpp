@@ -13,7 +13,7 @@ FeeSource::FeeSource(std::optional<upstream::FeeCalculatorOptions> calculator,
 }
 
 std::variant<FeeAnswer, FeeUnavailable> FeeSource::fees(const upstream::FeeQuery& query,
-                                                         core::Cents total) {
+                                                        core::Cents total) {
   std::string detail = "no fee source is configured";
   if (calculator_) {
     auto result = calculator_->fees(query);

@@ -22,7 +22,7 @@ struct FeeAnswer {
   std::string source;                  // "calculator" or "catalogue"
   bool stale = false;                  // the calculator failed: its last list for this query
   bool below_threshold = false;
-  std::int64_t fetched_at_ms = 0;      // when the calculator gave the list (or now)
+  std::int64_t fetched_at_ms = 0;  // when the calculator gave the list (or now)
 };
 
 struct FeeUnavailable {
@@ -40,8 +40,7 @@ class FeeSource {
 
   // The offers for the query, whose notices add up to `total`. Blocking: at most the
   // calculator's timeout. Thread-safe.
-  std::variant<FeeAnswer, FeeUnavailable> fees(const upstream::FeeQuery& query,
-                                               core::Cents total);
+  std::variant<FeeAnswer, FeeUnavailable> fees(const upstream::FeeQuery& query, core::Cents total);
 
  private:
   std::unique_ptr<upstream::FeeCalculator> calculator_;

@@ -57,8 +57,8 @@ std::variant<PayableNotice, NoticeRefusal> checkNotice(store::Store& store,
   out.amount = core::amountDue(option, today).amount;
   out.company_name = cutToChars(
       match.position.company_name.empty() ? info->name : match.position.company_name, 140);
-  out.description = cutToChars(option.description.empty() ? "Notice " + nav : option.description,
-                               140);
+  out.description =
+      cutToChars(option.description.empty() ? "Notice " + nav : option.description, 140);
   out.all_postal = !option.transfers.empty();
   for (const core::Transfer& t : option.transfers) {
     out.transfers.push_back({t.organization_fiscal_code.empty() ? ec : t.organization_fiscal_code,

@@ -24,10 +24,10 @@ struct PayableTransfer {
 struct PayableNotice {
   std::string ec;
   std::string nav;
-  core::Cents amount = 0;     // due today
-  std::string company_name;   // <= 140 characters
-  std::string description;    // <= 140 characters
-  bool all_postal = false;    // every transfer can go to a postal account
+  core::Cents amount = 0;    // due today
+  std::string company_name;  // <= 140 characters
+  std::string description;   // <= 140 characters
+  bool all_postal = false;   // every transfer can go to a postal account
   std::vector<PayableTransfer> transfers;
 };
 

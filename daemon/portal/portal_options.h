@@ -20,8 +20,8 @@ struct PortalOptions {
   std::optional<upstream::CheckoutOptions> checkout;  // nullopt: carts answer 503
   std::optional<upstream::FeeCalculatorOptions> fee_calculator;
   std::optional<std::vector<upstream::CatalogueChannel>> catalogue;
-  int workers = 4;                 // threads waiting on pagoPA's services
-  std::size_t max_waiting = 64;    // requests queued beyond this are answered 503 at once
+  int workers = 4;               // threads waiting on pagoPA's services
+  std::size_t max_waiting = 64;  // requests queued beyond this are answered 503 at once
 };
 
 // Reads what config.checkout, fee_calculator and psp_catalogue_file name. A problem (a key file

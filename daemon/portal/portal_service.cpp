@@ -71,8 +71,7 @@ std::string isoTime(std::int64_t unix_ms) {
   gmtime_r(&seconds, &tm);
   char text[40];
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                int(unix_ms % 1000));
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, int(unix_ms % 1000));
   return text;
 }
 
@@ -149,8 +148,7 @@ std::shared_ptr<const PortalService::Settings> PortalService::settings() const {
   return settings_;
 }
 
-void PortalService::logEvent(ops::LogLevel level, std::string_view event,
-                             std::string_view detail) {
+void PortalService::logEvent(ops::LogLevel level, std::string_view event, std::string_view detail) {
   if (log_ != nullptr) log_->log(level, event, {{"detail", detail}});
 }
 
@@ -250,9 +248,9 @@ net::HttpResponse PortalService::postCart(const Call& call) {
   }
   if (!refused.empty()) {
     return problem(422,
-                   refused.size() == 1 ? "a notice of the cart cannot be paid"
-                                       : std::to_string(refused.size()) +
-                                             " notices of the cart cannot be paid",
+                   refused.size() == 1
+                       ? "a notice of the cart cannot be paid"
+                       : std::to_string(refused.size()) + " notices of the cart cannot be paid",
                    refused);
   }
   ReturnUrls urls;
@@ -427,8 +425,8 @@ net::HttpResponse PortalService::fees(const Call& call) {
   core::Cents total = 0;
   std::vector<FieldError> refused;
   for (std::size_t i = 0; i < refs.size(); ++i) {
-    auto checked =
-        checkNotice(store_, directory, call.caller, refs[i].fiscal_code, refs[i].notice_number, today);
+    auto checked = checkNotice(store_, directory, call.caller, refs[i].fiscal_code,
+                               refs[i].notice_number, today);
     if (auto* refusal = std::get_if<NoticeRefusal>(&checked)) {
       if (refusal->kind == NoticeRefusal::Kind::kHidden) return api::notFound();
       if (refusal->kind == NoticeRefusal::Kind::kUnavailable) {
@@ -461,16 +459,18 @@ net::HttpResponse PortalService::fees(const Call& call) {
     total = *ask.amount;
   }
   if (!fee_source_.configured()) {
-    return retryLater("PSP fees are not configured in ponte: set fee_calculator or "
-                      "psp_catalogue_file",
-                      3600);
+    return retryLater(
+        "PSP fees are not configured in ponte: set fee_calculator or "
+        "psp_catalogue_file",
+        3600);
   }
   auto result = fee_source_.fees(query, total);
   if (auto* failure = std::get_if<FeeUnavailable>(&result)) {
     logEvent(ops::LogLevel::kWarning, "portal.fees_unavailable", failure->detail);
-    return retryLater("the PSP fees cannot be listed now: pagoPA's fee calculator is not "
-                      "answering; try again in a minute",
-                      60);
+    return retryLater(
+        "the PSP fees cannot be listed now: pagoPA's fee calculator is not "
+        "answering; try again in a minute",
+        60);
   }
   const FeeAnswer& answer = std::get<FeeAnswer>(result);
   if (answer.stale) {

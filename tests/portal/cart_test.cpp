@@ -29,9 +29,15 @@ core::Receipt receiptFor(const std::string& nav, const std::string& id, core::Ce
   r.company_name = "Comune di Valbruna";
   r.debtor.fiscal_code = "RSSMRA80A01H501U";
   r.debtor.full_name = "Mario Rossi";
-  r.transfers.push_back(
-      {1, amount, kValbruna, "", "IT61X0306909606100000012345", "", "remittance", "9/0101109SE/",
-       {}});
+  r.transfers.push_back({1,
+                         amount,
+                         kValbruna,
+                         "",
+                         "IT61X0306909606100000012345",
+                         "",
+                         "remittance",
+                         "9/0101109SE/",
+                         {}});
   r.id_psp = "BCITITMM";
   r.psp_company_name = "Banca";
   r.id_channel = "BCITITMM_01";
@@ -58,8 +64,7 @@ bool getPayment(Fixture& f, const std::string& nav, const std::string& cart_id) 
 
 // The store's payment attempts are written in the background: wait (bounded) until the cart
 // shows the expected notice state.
-json cartUntil(PortalWorld& w, const std::string& id, std::size_t index,
-               const std::string& state) {
+json cartUntil(PortalWorld& w, const std::string& id, std::size_t index, const std::string& state) {
   json cart;
   for (int i = 0; i < 500; ++i) {
     cart = w.call("GET", "/ponte/v1/carts/" + id).json;
@@ -141,8 +146,9 @@ TEST_CASE("the portal's own return URLs win over the EC's defaults", "[portal]")
   CHECK(bare.checkout.calls() == 0);
 }
 
-TEST_CASE("a sixth notice, a paid, expired or cancelled notice, or a hidden EC never reaches Checkout",
-          "[portal]") {
+TEST_CASE(
+    "a sixth notice, a paid, expired or cancelled notice, or a hidden EC never reaches Checkout",
+    "[portal]") {
   PortalWorld w;
   std::vector<std::string> six = kFive;
   six.push_back(kStamp);
@@ -183,12 +189,11 @@ TEST_CASE("a sixth notice, a paid, expired or cancelled notice, or a hidden EC n
   // An EC ponte does not serve, and one it serves but not for this key: the API's one 404.
   Answer foreign = w.call("POST", "/ponte/v1/carts", cartBody({kSingle}, "01234567890"));
   CHECK(foreign.status == 404);
-  Answer hidden = w.call(
-      "POST", "/ponte/v1/carts",
-      json{{"notices",
-            {{{"noticeNumber", kSingle}, {"fiscalCode", kValbruna}},
-             {{"noticeNumber", kMonteverde1}, {"fiscalCode", kMonteverde}}}}}
-          .dump());
+  Answer hidden = w.call("POST", "/ponte/v1/carts",
+                         json{{"notices",
+                               {{{"noticeNumber", kSingle}, {"fiscalCode", kValbruna}},
+                                {{"noticeNumber", kMonteverde1}, {"fiscalCode", kMonteverde}}}}}
+                             .dump());
   CHECK(hidden.status == 404);
   CHECK(hidden.body == foreign.body);
 
@@ -199,21 +204,20 @@ TEST_CASE("a sixth notice, a paid, expired or cancelled notice, or a hidden EC n
   CHECK(w.checkout.calls() == 0);
 
   // The partner key may put both ECs' notices in one cart.
-  Answer both = w.call(
-      "POST", "/ponte/v1/carts",
-      json{{"notices",
-            {{{"noticeNumber", kSingle}, {"fiscalCode", kValbruna}},
-             {{"noticeNumber", kMonteverde1}, {"fiscalCode", kMonteverde}}}}}
-          .dump(),
-      kPartnerKey);
+  Answer both = w.call("POST", "/ponte/v1/carts",
+                       json{{"notices",
+                             {{{"noticeNumber", kSingle}, {"fiscalCode", kValbruna}},
+                              {{"noticeNumber", kMonteverde1}, {"fiscalCode", kMonteverde}}}}}
+                           .dump(),
+                       kPartnerKey);
   CHECK(both.status == 201);
   CHECK(w.checkout.calls() == 1);
 }
 
 TEST_CASE("Checkout refusing or failing leaves no cart and says what to do", "[portal]") {
   PortalWorld w;
-  w.checkout.answer({400, R"({"title":"Bad Request","status":400,"detail":"Invalid notice"})",
-                     {}, 0});
+  w.checkout.answer(
+      {400, R"({"title":"Bad Request","status":400,"detail":"Invalid notice"})", {}, 0});
   Answer refused = w.call("POST", "/ponte/v1/carts", cartBody({kSingle}));
   CHECK(refused.status == 502);
   CHECK(refused.json["detail"] == "pagoPA Checkout refused the cart: Invalid notice");
@@ -298,10 +302,13 @@ TEST_CASE("the full path: cart, paGetPayment with the cart id, paSendRT of each 
 
 TEST_CASE("carts are stored durably, once per id, and read back after a restart", "[portal]") {
   Fixture f;
-  store::CartRecord cart{"00112233445566778899aabbccddeeff", "key:partner", kFixtureNowMs,
-                         "a@b.example", "https://checkout.example/c/1",
-                         {{kValbruna, kSingle, 12000, "Mensa", 0},
-                          {kMonteverde, kMonteverde1, 1650, "Acqua", 0}}};
+  store::CartRecord cart{
+      "00112233445566778899aabbccddeeff",
+      "key:partner",
+      kFixtureNowMs,
+      "a@b.example",
+      "https://checkout.example/c/1",
+      {{kValbruna, kSingle, 12000, "Mensa", 0}, {kMonteverde, kMonteverde1, 1650, "Acqua", 0}}};
   REQUIRE(f.store->createCart(cart));
   auto again = f.store->createCart(cart);
   REQUIRE_FALSE(again);
@@ -329,4 +336,22 @@ TEST_CASE("carts are stored durably, once per id, and read back after a restart"
   store::CartRecord expected = cart;
   expected.notices[0].tied_unix_ms = kFixtureNowMs + 5;
   CHECK(*read.value() == expected);
+}
+
+TEST_CASE("a configuration reload changes the return URLs and the keys admitted", "[portal]") {
+  PortalWorld w(WorldOptions{true, true, false, 400, false});
+  CHECK(w.call("POST", "/ponte/v1/carts", cartBody({kSingle})).status == 400);
+  for (auto& ec : w.fixture.config.creditor_institutions) {
+    if (ec.fiscal_code == kValbruna) {
+      ec.return_urls = ops::ReturnUrlsConfig{"https://new.example/ok", "https://new.example/ko",
+                                             "https://new.example/err", ""};
+    }
+    if (ec.fiscal_code == kMonteverde) ec.api_keys.clear();
+  }
+  w.reload();
+  Answer a = w.call("POST", "/ponte/v1/carts", cartBody({kSingle}));
+  REQUIRE(a.status == 201);
+  CHECK(json::parse(w.checkout.requests().back().body)["returnUrls"]["returnOkUrl"] ==
+        "https://new.example/ok");
+  CHECK(w.call("GET", "/ponte/v1/fees?amount=100", "", kMonteverdeKey).status == 401);
 }

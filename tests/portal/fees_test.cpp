@@ -74,8 +74,7 @@ TEST_CASE("fees for one notice are sorted by fee then PSP name, with the total t
   for (std::size_t i = 0; i < transfers.size(); ++i) {
     CHECK(sent["paymentNotice"][0]["transferList"][i]["creditorInstitution"] ==
           transfers[i].organization_fiscal_code);
-    CHECK(sent["paymentNotice"][0]["transferList"][i]["transferCategory"] ==
-          transfers[i].category);
+    CHECK(sent["paymentNotice"][0]["transferList"][i]["transferCategory"] == transfers[i].category);
   }
 
   // Asked again within the cache's time: no second call.
@@ -126,8 +125,7 @@ TEST_CASE("fees for a cart and for an amount ask for every notice's amount", "[p
             .status == 200);
 }
 
-TEST_CASE("bad fee queries, hidden ECs and paid notices never reach the calculator",
-          "[portal]") {
+TEST_CASE("bad fee queries, hidden ECs and paid notices never reach the calculator", "[portal]") {
   PortalWorld w;
   w.calculator.answer({200, kAnswer, {}, 0});
   CHECK(w.call("GET", "/ponte/v1/fees").status == 400);
@@ -136,15 +134,15 @@ TEST_CASE("bad fee queries, hidden ECs and paid notices never reach the calculat
   CHECK(w.call("GET", "/ponte/v1/fees?colour=blue").status == 400);
   CHECK(w.call("GET", "/ponte/v1/fees?cartId=%zz").status == 400);
   CHECK(w.call("POST", "/ponte/v1/fees", "[1]").status == 400);
-  Answer paid = w.call("GET", std::string("/ponte/v1/fees?noticeNumber=") + kPaid +
-                                  "&fiscalCode=" + kValbruna);
+  Answer paid = w.call(
+      "GET", std::string("/ponte/v1/fees?noticeNumber=") + kPaid + "&fiscalCode=" + kValbruna);
   CHECK(paid.status == 422);
   CHECK(paid.json["errors"][0]["path"] == "notices[0]");
   Answer hidden = w.call("GET", std::string("/ponte/v1/fees?noticeNumber=") + kMonteverde1 +
                                     "&fiscalCode=" + kMonteverde);
   CHECK(hidden.status == 404);
-  CHECK(w.call("GET", std::string("/ponte/v1/fees?amount=100&fiscalCode=") + kMonteverde)
-            .status == 404);
+  CHECK(w.call("GET", std::string("/ponte/v1/fees?amount=100&fiscalCode=") + kMonteverde).status ==
+        404);
   CHECK(w.call("GET", "/ponte/v1/fees?cartId=0123456789abcdef0123456789abcdef").status == 404);
   CHECK(w.call("PUT", "/ponte/v1/fees").status == 405);
   CHECK(w.call("GET", singleFees(), "", "").status == 401);
@@ -185,8 +183,8 @@ TEST_CASE("a slow, failing or malformed calculator gives the last list marked st
     CHECK(took < std::chrono::milliseconds(1400));  // the 400 ms deadline, not the 1.5 s answer
 
     // Another query has no list to fall back on.
-    Answer other = w.call("GET", std::string("/ponte/v1/fees?noticeNumber=") + kTari +
-                                     "&fiscalCode=" + kValbruna);
+    Answer other = w.call(
+        "GET", std::string("/ponte/v1/fees?noticeNumber=") + kTari + "&fiscalCode=" + kValbruna);
     CHECK(other.status == 503);
   }
 }
@@ -211,7 +209,8 @@ TEST_CASE("fees from the legacy PSP catalogue match hand-computed values at band
            // Two PSPs at 2.00: by name.
            Edge{10001, {"Banca Alfa", "Gamma Pay", "Banca Alfa", "Poste Beta"}, {50, 90, 200, 200}},
            Edge{25000, {"Banca Alfa", "Gamma Pay", "Banca Alfa", "Poste Beta"}, {50, 90, 200, 200}},
-           Edge{25001, {"Banca Alfa", "Gamma Pay", "Banca Alfa", "Poste Beta"}, {50, 190, 200, 200}},
+           Edge{
+               25001, {"Banca Alfa", "Gamma Pay", "Banca Alfa", "Poste Beta"}, {50, 190, 200, 200}},
        }) {
     Answer a = w.call("GET", "/ponte/v1/fees?amount=" + std::to_string(e.amount));
     INFO(e.amount << ": " << a.body);

@@ -1,11 +1,16 @@
 // The portal's pure rules: cart states, and reading carts and fee queries field by field.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <future>
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 
 #include "portal/cart_request.h"
 #include "portal/cart_state.h"
 #include "portal/notice_check.h"
+#include "portal/work_queue.h"
 
 using namespace ponte;
 using namespace ponte::portal;
@@ -51,12 +56,13 @@ TEST_CASE("a cart request names each bad field with the notice's index", "[unit]
   CHECK_FALSE(std::get<CartAsk>(parsed).return_urls.has_value());
 
   json bad_fields;
-  bad_fields["notices"] = json::array({notice("301000000000012373"), notice("12345"),
-                                       notice("301000000000012373", "8001501072X")});
+  bad_fields["notices"] = json::array(
+      {notice("301000000000012373"), notice("12345"), notice("301000000000012373", "8001501072X")});
   CHECK(errorPaths(parseCartAsk(bad_fields)) ==
         std::vector<std::string>{"notices[1].noticeNumber", "notices[2].fiscalCode"});
   json six = {{"notices", json::array()}};
-  for (int i = 0; i < 6; ++i) six["notices"].push_back(notice("30100000000001237" + std::to_string(i)));
+  for (int i = 0; i < 6; ++i)
+    six["notices"].push_back(notice("30100000000001237" + std::to_string(i)));
   CHECK(errorPaths(parseCartAsk(six)) == std::vector<std::string>{"notices", "notices[5]"});
   json bad_extras;
   bad_extras["notices"] = json::array({notice("301000000000012373")});
@@ -112,4 +118,33 @@ TEST_CASE("descriptions are cut to Checkout's 140 characters without splitting o
   const std::string accented = std::string(139, 'a') + "\xC3\xA8\xC3\xA8";  // ...èè
   CHECK(cutToChars(accented, 140) == std::string(139, 'a') + "\xC3\xA8");
   CHECK(cutToChars("short", 140) == "short");
+}
+
+TEST_CASE("the work queue refuses beyond its bound and runs every accepted job", "[unit]") {
+  std::atomic<int> ran{0};
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  {
+    WorkQueue queue(1, 2);
+    std::promise<void> started;
+    // The only worker is held, so the next two jobs wait and a fourth is refused.
+    CHECK(queue.submit([&] {
+      started.set_value();
+      gate.wait();
+      ++ran;
+    }));
+    started.get_future().wait();
+    CHECK(queue.submit([&] { ++ran; }));
+    CHECK(queue.submit([&] { ++ran; }));
+    CHECK_FALSE(queue.submit([&] { ++ran; }));
+    release.set_value();
+  }  // the destructor runs what was accepted, then joins
+  CHECK(ran == 3);
+
+  {
+    WorkQueue queue(1, 4);
+    CHECK(queue.submit([] { throw std::runtime_error("a job that throws"); }));
+    CHECK(queue.submit([&] { ++ran; }));  // the worker survived it
+  }
+  CHECK(ran == 4);
 }

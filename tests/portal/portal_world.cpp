@@ -43,8 +43,7 @@ PortalWorld::PortalWorld(WorldOptions options)
                  "PaymentOptionMulti") {
   ops::Config& config = fixture.config;
   for (auto& ec : config.creditor_institutions) {
-    const char* key =
-        ec.fiscal_code == testing::kValbruna ? kValbrunaKey : kMonteverdeKey;
+    const char* key = ec.fiscal_code == testing::kValbruna ? kValbrunaKey : kMonteverdeKey;
     ec.api_keys.push_back({"portale", api::AccessTable::sha256Hex(key)});
     if (ec.fiscal_code == testing::kValbruna && options.default_return_urls) {
       ec.return_urls = ops::ReturnUrlsConfig{"https://portale.valbruna.example/ok",
@@ -61,18 +60,22 @@ PortalWorld::PortalWorld(WorldOptions options)
   api.tls.certificate = certs + "/server.crt";
   api.tls.private_key = certs + "/server.key";
   api.tls.client_ca.clear();
-  api.intermediary_keys.push_back({"partner", api::AccessTable::sha256Hex(kPartnerKey),
+  api.intermediary_keys.push_back({"partner",
+                                   api::AccessTable::sha256Hex(kPartnerKey),
                                    {testing::kValbruna, testing::kMonteverde}});
   if (options.checkout) {
     writeKey(fixture.dir + "/checkout.key", "checkout-subscription-key");
-    config.checkout = ops::CheckoutConfig{checkout.baseUrl(), 1, fixture.dir + "/checkout.key",
-                                          2000, ""};
+    config.checkout =
+        ops::CheckoutConfig{checkout.baseUrl(), 1, fixture.dir + "/checkout.key", 2000, ""};
   }
   if (options.calculator) {
     writeKey(fixture.dir + "/calculator.key", "calculator-subscription-key");
-    config.fee_calculator = ops::FeeCalculatorConfig{
-        calculator.baseUrl(), fixture.dir + "/calculator.key", options.fee_timeout_ms, 60, 3600,
-        ""};
+    config.fee_calculator = ops::FeeCalculatorConfig{calculator.baseUrl(),
+                                                     fixture.dir + "/calculator.key",
+                                                     options.fee_timeout_ms,
+                                                     60,
+                                                     3600,
+                                                     ""};
   }
   if (options.catalogue) {
     config.psp_catalogue_file = PONTE_SOURCE_DIR "/tests/upstream/catalogue-sample.xml";
@@ -117,8 +120,7 @@ Answer PortalWorld::call(const std::string& method, const std::string& target,
         test::checkAgainstSchema(a.json, fragment()["components"]["schemas"][schema], fragment());
     std::string joined;
     for (const auto& p : problems) joined += p + "\n";
-    INFO(method << " " << target << " -> " << a.status << " against " << schema << ":\n"
-                << joined);
+    INFO(method << " " << target << " -> " << a.status << " against " << schema << ":\n" << joined);
     CHECK(problems.empty());
   }
   return a;

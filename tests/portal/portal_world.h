@@ -23,8 +23,8 @@ inline constexpr const char* kPartnerKey = "partner-portal-key";  // Valbruna + 
 struct WorldOptions {
   bool checkout = true;
   bool calculator = true;
-  bool catalogue = false;        // tests/upstream/catalogue-sample.xml
-  int fee_timeout_ms = 400;      // the calculator's deadline
+  bool catalogue = false;           // tests/upstream/catalogue-sample.xml
+  int fee_timeout_ms = 400;         // the calculator's deadline
   bool default_return_urls = true;  // Valbruna has return_urls in its config
 };
 
@@ -45,6 +45,9 @@ class PortalWorld {
   // One request on a new TLS connection, with the key (none when empty).
   Answer call(const std::string& method, const std::string& target, const std::string& body = "",
               const std::string& key = kValbrunaKey);
+
+  // Applies fixture.config as a configuration reload would.
+  void reload() { endpoint_->applyReload(fixture.config); }
 
   testing::Fixture fixture;
   test::LoopbackService checkout;

@@ -108,7 +108,8 @@ TEST_CASE("ponte serve: cart, paGetPaymentV2 with the cart id, paSendRTV2 per no
 
   auto node = test::TlsClient::connect(ponte.nodeClient());
   REQUIRE(node);
-  const std::string get = replaced(e2e::goldenRequest("paGetPaymentV2", "ok"), "cart-2026-000123", id);
+  const std::string get =
+      replaced(e2e::goldenRequest("paGetPaymentV2", "ok"), "cart-2026-000123", id);
   for (const std::string& request :
        {get, replaced(replaced(get, kSingle, kTari), "<amount>120.00<", "<amount>210.00<")}) {
     auto answer = e2e::postSoap(*node, "paGetPaymentV2", request);
@@ -137,7 +138,8 @@ TEST_CASE("ponte serve: cart, paGetPaymentV2 with the cart id, paSendRTV2 per no
 
   std::string tari_rt = replaced(rt, kSingle, kTari);
   tari_rt = replaced(tari_rt, "01000000000012373", "01000000000070100");
-  tari_rt = replaced(tari_rt, "e3b0c44298fc4c14a1f4c8996fb92427", "0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+  tari_rt =
+      replaced(tari_rt, "e3b0c44298fc4c14a1f4c8996fb92427", "0f1e2d3c4b5a69788796a5b4c3d2e1f0");
   tari_rt = replaced(tari_rt, "120.00", "210.00");
   auto second = e2e::postSoap(*node, "paSendRTV2", tari_rt);
   REQUIRE(second);
