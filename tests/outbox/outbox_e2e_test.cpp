@@ -352,3 +352,59 @@ TEST_CASE("outbox e2e: a ledger that cannot be loaded stops the start, naming it
     }
   }
 }
+
+TEST_CASE("outbox e2e: SIGHUP takes up new ledgers, and a ledger that fails refuses the reload",
+          "[e2e][slow]") {
+  LedgerReceiver first(kSecret), second(kSecret);
+  first.start();
+  second.start();
+  PonteProcess ponte;
+  const std::string path = ponte.dir() + "/ponte.yaml";
+  const std::string base = readFile(path);
+  configureOutbox(ponte, "hook", webhookLedger(ponte, "hook", first.url()));
+  ponte.start();
+  sendReceipts(ponte, {"before-reload"});
+  REQUIRE(first.waitFor([](const auto& posts) { return accepted(posts).size() == 1; }));
+
+  // A second ledger for the EC, taken up by a reload.
+  std::ofstream(path, std::ios::trunc) << base;
+  configureOutbox(ponte, "hook, other",
+                  webhookLedger(ponte, "hook", first.url()) +
+                      webhookLedger(ponte, "other", second.url()));
+  kill(ponte.pid(), SIGHUP);
+  REQUIRE(eventually([&] {
+    for (const auto& line : ponte.logLines()) {
+      if (line.find("config.reloaded") != std::string::npos) return true;
+    }
+    return false;
+  }));
+  sendReceipts(ponte, {"after-reload"});
+  const std::string key = std::string(kEc) + ":after-reload";
+  CHECK(first.waitFor([&](const auto& posts) { return accepted(posts).count(key) == 1; }));
+  CHECK(second.waitFor([&](const auto& posts) { return accepted(posts).count(key) == 1; }));
+
+  // A broken plugin in the new file: refused, named, and the running ledgers go on.
+  std::ofstream(path, std::ios::trunc) << base;
+  configureOutbox(ponte, "hook, broken",
+                  webhookLedger(ponte, "hook", first.url()) +
+                      "  - name: broken\n    type: plugin\n    path: \"" +
+                      PONTE_TEST_PLUGIN_DIR + "/wrong_major.so\"\n");
+  kill(ponte.pid(), SIGHUP);
+  std::string refusal;
+  REQUIRE(eventually([&] {
+    for (const auto& line : ponte.logLines()) {
+      if (line.find("config.reload_refused") != std::string::npos &&
+          line.find("ledger broken") != std::string::npos) {
+        refusal = line;
+        return true;
+      }
+    }
+    return false;
+  }));
+  CHECK_THAT(refusal, Contains("major"));
+  sendReceipts(ponte, {"after-refusal"});
+  const std::string kept = std::string(kEc) + ":after-refusal";
+  CHECK(first.waitFor([&](const auto& posts) { return accepted(posts).count(kept) == 1; }));
+  CHECK(second.waitFor([&](const auto& posts) { return accepted(posts).count(kept) == 1; }));
+  CHECK(ponte.stop(SIGTERM) == 0);
+}
