@@ -1,10 +1,12 @@
 // `ponte outbox`: the deliveries of receipts to the ledgers, for operators: list them, look at
 // one, send dead letters again, pause and resume a ledger route. Works on the database directly,
 // so it works while the daemon runs (the daemon's workers pick the changes up by themselves).
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
