@@ -251,6 +251,37 @@ Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db) {
   return out;
 }
 
+Result<std::optional<CartRecord>> readCart(Connection& db, const std::string& id) {
+  // One round trip: the cart's columns repeat on each of its notice rows.
+  auto rows = db.query(
+      "SELECT c.caller, c.created_ms, c.email, c.checkout_url, n.ec, n.nav, n.amount_cents,"
+      " n.description, (SELECT min(a.at_ms) FROM payment_attempts a"
+      "  WHERE a.payment_note = n.cart_id AND a.ec = n.ec AND a.nav = n.nav)"
+      " FROM carts c LEFT JOIN cart_notices n ON n.cart_id = c.id WHERE c.id = $1"
+      " ORDER BY n.position",
+      Params().add(id), "read cart " + id);
+  if (!rows) return rows.error();
+  const Rows& r = rows.value();
+  if (r.size() == 0) return std::optional<CartRecord>();
+  CartRecord cart;
+  cart.id = id;
+  cart.caller = r.text(0, 0);
+  cart.created_unix_ms = r.int64(0, 1);
+  cart.email = r.text(0, 2);
+  cart.checkout_url = r.text(0, 3);
+  for (int i = 0; i < r.size(); ++i) {
+    if (r.isNull(i, 5)) continue;  // a cart without notice rows
+    CartNoticeRecord n;
+    n.ec = r.text(i, 4);
+    n.nav = r.text(i, 5);
+    n.amount_cents = r.int64(i, 6);
+    n.description = r.text(i, 7);
+    n.tied_unix_ms = r.int64(i, 8);  // 0 when NULL: never tied
+    cart.notices.push_back(std::move(n));
+  }
+  return std::optional<CartRecord>(std::move(cart));
+}
+
 Result<std::vector<AuditEntry>> readAudit(Connection& db, const AuditFilter& f) {
   auto rows = db.query(
       "SELECT at_ms, operation, ec, notice, outcome, client_subject, latency_us FROM audit"

@@ -50,6 +50,9 @@ Result<std::vector<Delivery>> readDeliveries(Connection& db, const std::string& 
 // Store::countPositions.
 Result<std::int64_t> readPositionCount(Connection& db);
 
+// Store::getCart, each notice's tied_unix_ms from the first payment attempt carrying the cart id.
+Result<std::optional<CartRecord>> readCart(Connection& db, const std::string& id);
+
 // Store::listAudit.
 Result<std::vector<AuditEntry>> readAudit(Connection& db, const AuditFilter& filter);
 

@@ -230,6 +230,14 @@ class PostgresStore final : public Store {
     writer_.submit(std::make_unique<SpontaneousJob>(ec, counter, std::move(make), std::move(done)));
   }
 
+  Result<Done> createCart(const CartRecord& cart) override {
+    return transact<Done>([&](Connection& db) { return pg::writeCart(db, cart); });
+  }
+
+  Result<std::optional<CartRecord>> getCart(const std::string& id) override {
+    return pool_.withRetry([&](Connection& db) { return pg::readCart(db, id); });
+  }
+
   void recordAudit(AuditEntry entry) override { writer_.submitAudit(std::move(entry)); }
 
   Result<std::vector<AuditEntry>> listAudit(const AuditFilter& filter) override {

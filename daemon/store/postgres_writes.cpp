@@ -392,6 +392,45 @@ Result<bool> removeRoutePause(Connection& db, const std::string& route) {
   return rows.value().affected() > 0;
 }
 
+Result<Done> writeCart(Connection& db, const CartRecord& cart) {
+  if (cart.id.empty()) return invalid("cart without an id");
+  if (cart.notices.empty()) return invalid("cart " + cart.id + " without notices");
+  auto inserted = db.query(
+      "INSERT INTO carts (id, caller, created_ms, email, checkout_url) VALUES ($1, $2, $3, $4, $5)"
+      " ON CONFLICT (id) DO NOTHING RETURNING id",
+      Params()
+          .add(cart.id)
+          .add(cart.caller)
+          .add(cart.created_unix_ms)
+          .add(cart.email)
+          .add(cart.checkout_url),
+      "record cart " + cart.id);
+  if (!inserted) return inserted.error();
+  if (inserted.value().size() == 0) return conflict("cart " + cart.id + " already exists");
+  std::vector<std::string> ecs, navs, descriptions;
+  std::vector<std::int64_t> amounts;
+  for (const auto& n : cart.notices) {
+    ecs.push_back(n.ec);
+    navs.push_back(n.nav);
+    amounts.push_back(n.amount_cents);
+    descriptions.push_back(n.description);
+  }
+  auto notices = db.query(
+      "INSERT INTO cart_notices (cart_id, position, ec, nav, amount_cents, description)"
+      " SELECT $1, t.n - 1, t.ec, t.nav, t.amount, t.description"
+      " FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])"
+      " WITH ORDINALITY AS t(ec, nav, amount, description, n)",
+      Params()
+          .add(cart.id)
+          .addTextArray(ecs)
+          .addTextArray(navs)
+          .addInt64Array(amounts)
+          .addTextArray(descriptions),
+      "record the notices of cart " + cart.id);
+  if (!notices) return notices.error();
+  return Done{};
+}
+
 Result<Done> writeSideRecords(Connection& db, const std::vector<PaymentAttempt>& attempts,
                               const std::vector<AuditEntry>& audit) {
   if (!attempts.empty()) {

@@ -57,6 +57,11 @@ Result<Done> writeRoutePause(Connection& db, const std::string& route, const std
                              std::int64_t at_unix_ms);
 Result<bool> removeRoutePause(Connection& db, const std::string& route);
 
+// Store::createCart: the cart row and its notice rows, in the caller's transaction. kConflict
+// when the id is taken (also by another instance at the same moment), kInvalid for an empty id
+// or a cart without notices.
+Result<Done> writeCart(Connection& db, const CartRecord& cart);
+
 struct PaymentAttempt {
   std::string ec;
   std::string nav;

@@ -505,4 +505,62 @@ TEST_CASE("store postgres: restarts during a loop of commits lose nothing acknow
   CHECK(missing == 0);
 }
 
+TEST_CASE("store postgres: back-office creations, deletions and route pauses hold across instances",
+          "[store][postgres]") {
+  REQUIRE_POSTGRES_OR_SKIP();
+  PostgresTestSchema schema;
+  auto a = mustOpen(schema.options());
+  auto b = mustOpen(schema.options());
+
+  // Two instances creating the same iupd at once, many times: exactly one wins each time.
+  constexpr int kRounds = 20;
+  int wins_a = 0, wins_b = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string iupd = "TWIN-" + std::to_string(round);
+    auto on_a = std::async(std::launch::async, [&] {
+      return a->createPosition(singlePosition(kEcA, iupd, 80'000 + 2 * round));
+    });
+    auto on_b = std::async(std::launch::async, [&] {
+      return b->createPosition(singlePosition(kEcA, iupd, 80'001 + 2 * round));
+    });
+    auto ra = on_a.get();
+    auto rb = on_b.get();
+    INFO((ra.ok() ? std::string() : ra.error().message)
+         << " / " << (rb.ok() ? std::string() : rb.error().message));
+    REQUIRE(ra.ok() != rb.ok());
+    const auto& loser = ra.ok() ? rb : ra;
+    CHECK(loser.error().kind == ErrorKind::kConflict);
+    (ra.ok() ? wins_a : wins_b)++;
+    // The loser's notice was not indexed.
+    const std::uint64_t lost_serial = 80'000 + 2 * round + (ra.ok() ? 1 : 0);
+    CHECK_FALSE(b->findByNotice(kEcA, notice(lost_serial).nav).value().has_value());
+  }
+  CHECK(wins_a + wins_b == kRounds);
+  CHECK(schema.server().queryInt("SELECT count(*) FROM " + schema.name() +
+                                 ".positions WHERE iupd LIKE 'TWIN-%'") == kRounds);
+
+  // A position deleted through one instance is gone for the other; a receipt for it through the
+  // other is kept, unmatched.
+  core::DebtPosition draft = singlePosition(kEcA, "GONE", 81'000);
+  draft.status = core::PositionStatus::kDraft;
+  REQUIRE(a->upsertPosition(draft).ok());
+  REQUIRE(b->deletePosition(kEcA, "GONE", core::PositionStatus::kDraft).ok());
+  CHECK_FALSE(a->getPosition(kEcA, "GONE").value().has_value());
+  CHECK(commit(*a, receiptFor(kEcA, draft.options[0].nav, "GONE-1", 1000, {})).value() ==
+        ReceiptOutcome::kUnmatched);
+  CHECK(b->listReceiptsByNotice(kEcA, draft.options[0].nav).value().size() == 1);
+
+  // A route paused through one instance is held on the other until resumed through either.
+  REQUIRE(commit(*a, receiptFor(kEcA, notice(81'100).nav, "HELD-1", 1000, {"ledger"})).ok());
+  REQUIRE(a->pauseRoute("ledger", "FATAL from the ledger", 1500).ok());
+  CHECK(b->listPausedRoutes().value().size() == 1);
+  CHECK(b->claimDeliveries(kEcA, 2000, 62'000, 10).value().empty());
+  CHECK(b->resumeRoute("ledger").value());
+  CHECK(a->listPausedRoutes().value().empty());
+  auto claimed = a->claimDeliveries(kEcA, 2000, 62'000, 10);
+  REQUIRE(claimed.ok());
+  REQUIRE(claimed.value().size() == 1);
+  CHECK(claimed.value()[0].receipt.receipt_id == "HELD-1");
+}
+
 }  // namespace ponte::store::testing

@@ -858,6 +858,58 @@ TEST_CASE("store: deletePosition removes a position in the given status, never i
   });
 }
 
+TEST_CASE("store: a portal cart is recorded once and read back, tied by payment attempts",
+          "[store]") {
+  forEachEngine([](EngineHarness& h) {
+    auto store = h.open();
+    CartRecord cart;
+    cart.id = "cart-0001";
+    cart.caller = "portal-valbruna";
+    cart.created_unix_ms = 1'700'000'000'000;
+    cart.email = "mario.rossi@example.it";
+    cart.checkout_url = "https://checkout.example/c/0001";
+    cart.notices = {{kEcA, notice(7500).nav, 12'000, "TARI 2026, rata 1", 0},
+                    {kEcB, notice(7501).nav, 1'600, "Diritti di segreteria", 0}};
+    auto created = store->createCart(cart);
+    INFO((created.ok() ? std::string() : created.error().message));
+    REQUIRE(created.ok());
+    auto got = store->getCart("cart-0001");
+    REQUIRE(got.ok());
+    REQUIRE(got.value().has_value());
+    CHECK(*got.value() == cart);  // kept in order, nothing tied yet
+
+    CartRecord again = cart;
+    again.caller = "someone else";
+    CHECK(store->createCart(again).error().kind == ErrorKind::kConflict);
+    CHECK(store->getCart("cart-0001").value()->caller == "portal-valbruna");
+    CartRecord no_id = cart;
+    no_id.id.clear();
+    CHECK(store->createCart(no_id).error().kind == ErrorKind::kInvalid);
+    CartRecord empty = cart;
+    empty.id = "cart-0002";
+    empty.notices.clear();
+    CHECK(store->createCart(empty).error().kind == ErrorKind::kInvalid);
+    CHECK_FALSE(store->getCart("cart-0002").value().has_value());
+    CHECK_FALSE(store->getCart("no-such-cart").value().has_value());
+
+    // The node asks for the first notice's payment data with the cart id as payment note (and
+    // again later): the first attempt ties it. Attempts with other notes tie nothing.
+    store->recordPaymentAttempt(kEcA, cart.notices[0].nav, "cart-0001", 5000);
+    store->recordPaymentAttempt(kEcA, cart.notices[0].nav, "cart-0001", 6000);
+    store->recordPaymentAttempt(kEcB, cart.notices[1].nav, "another-cart", 5500);
+    std::optional<CartRecord> tied;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+      tied = store->getCart("cart-0001").value();
+      if (tied && tied->notices[0].tied_unix_ms != 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(tied.has_value());
+    CHECK(tied->notices[0].tied_unix_ms == 5000);
+    CHECK(tied->notices[1].tied_unix_ms == 0);
+  });
+}
+
 }  // namespace ponte::store::testing
 
 TEST_CASE("store: the audit journal records, filters by EC, notice and time, and purges", "[store]") {
