@@ -177,9 +177,8 @@ void ApiService::bulkLoop() {
     auto job = std::move(bulk_job_);
     bulk_job_ = nullptr;
     lock.unlock();
-    job();
+    job();  // its answer marks the worker free (see handle), so a client may send the next
     lock.lock();
-    bulk_busy_ = false;
   }
 }
 
@@ -301,12 +300,24 @@ void ApiService::handle(net::HttpRequest&& request, net::Reply reply) {
                                             " bytes"));
   }
   const std::int64_t now = clock_.nowUnixMs();
+  Respond answer = respond;
+  if (route->bulk) {
+    // The worker is free again as soon as the import is answered: a client that sends its next
+    // import on receiving the answer must not be told that one is still running.
+    answer = [this, respond](net::HttpResponse response) {
+      {
+        std::lock_guard lock(mutex_);
+        bulk_busy_ = false;
+      }
+      respond(std::move(response));
+    };
+  }
   auto held = std::make_shared<net::HttpRequest>(std::move(request));
   auto run = [this, held, route, params = std::move(params), query = std::move(target->query),
-              directory_now, ec, now, respond]() mutable {
+              directory_now, ec, now, answer]() mutable {
     ApiCall call{store_,  directory_now,    options_.limits, ec, std::move(params),
                  std::move(query), *held, now,             core::romeDate(now)};
-    route->handler(call, respond);
+    route->handler(call, answer);
   };
   if (!route->bulk) return run();
   if (!submitBulk(std::move(run))) {

@@ -75,30 +75,30 @@ std::string navOf(const std::string& iuv) { return "3" + iuv; }
 json gpdPosition(const std::string& iupd, const std::string& iuv, std::int64_t amount,
                  const std::string& debtor, const std::string& due) {
   const std::int64_t first = amount * 8 / 10;
-  return {{"iupd", iupd},
-          {"type", "F"},
-          {"fiscalCode", debtor},
-          {"fullName", "Mario Rossi"},
-          {"companyName", "Comune di Valbruna"},
-          {"switchToExpired", false},
-          {"paymentOption",
-           json::array({{{"iuv", iuv},
-                         {"amount", amount},
-                         {"description", "Tassa rifiuti 2026"},
-                         {"isPartialPayment", false},
-                         {"dueDate", due},
-                         {"transfer",
-                          json::array({{{"idTransfer", "1"},
-                                        {"amount", first},
-                                        {"remittanceInformation", "TARI quota comunale"},
-                                        {"category", "9/0101100IM/"},
-                                        {"iban", "IT61X0306909606100000012345"}},
-                                       {{"idTransfer", "2"},
-                                        {"amount", amount - first},
-                                        {"organizationFiscalCode", "80011470731"},
-                                        {"remittanceInformation", "TEFA quota provinciale"},
-                                        {"category", "9/0301109AP/"},
-                                        {"iban", "IT38C0200805364000101010101"}}})}}})}};
+  return {
+      {"iupd", iupd},
+      {"type", "F"},
+      {"fiscalCode", debtor},
+      {"fullName", "Mario Rossi"},
+      {"companyName", "Comune di Valbruna"},
+      {"switchToExpired", false},
+      {"paymentOption",
+       json::array({{{"iuv", iuv},
+                     {"amount", amount},
+                     {"description", "Tassa rifiuti 2026"},
+                     {"isPartialPayment", false},
+                     {"dueDate", due},
+                     {"transfer", json::array({{{"idTransfer", "1"},
+                                                {"amount", first},
+                                                {"remittanceInformation", "TARI quota comunale"},
+                                                {"category", "9/0101100IM/"},
+                                                {"iban", "IT61X0306909606100000012345"}},
+                                               {{"idTransfer", "2"},
+                                                {"amount", amount - first},
+                                                {"organizationFiscalCode", "80011470731"},
+                                                {"remittanceInformation", "TEFA quota provinciale"},
+                                                {"category", "9/0301109AP/"},
+                                                {"iban", "IT38C0200805364000101010101"}}})}}})}};
 }
 
 std::string Answer::header(std::string_view name) const {
@@ -260,8 +260,8 @@ Answer ApiWorld::wireCall(const std::string& method, const std::string& target,
                   response->headers);
 }
 
-Answer ApiWorld::call(const std::string& method, const std::string& target,
-                      const std::string& body, const CallOptions& options) {
+Answer ApiWorld::call(const std::string& method, const std::string& target, const std::string& body,
+                      const CallOptions& options) {
   Answer answer = rawCall(method, target, body, options);
   const auto problems = checkAgainstDocument(apiDocument(), method, target, answer);
   INFO(method << " " << target << " -> " << answer.status << " " << answer.body.substr(0, 600));
@@ -285,8 +285,8 @@ void ApiWorld::payNotice(const std::string& ec, const std::string& nav, std::int
   r.company_name = "Comune di Valbruna";
   r.debtor.fiscal_code = debtor;
   r.debtor.full_name = "Mario Rossi";
-  r.transfers.push_back({1, amount, ec, "", "IT61X0306909606100000012345", "", "TARI",
-                         "9/0101100IM/", {}});
+  r.transfers.push_back(
+      {1, amount, ec, "", "IT61X0306909606100000012345", "", "TARI", "9/0101100IM/", {}});
   r.id_psp = "BCITITMM";
   r.psp_company_name = "Intesa Sanpaolo";
   r.id_channel = "00799960158_01";

@@ -106,8 +106,8 @@ class ApiWorld {
 // Every way an answer breaks the API's OpenAPI document: the route (METHOD and the path of
 // `target`) must be there, the status documented, and a JSON body valid against its schema.
 std::vector<std::string> checkAgainstDocument(const nlohmann::json& document,
-                                              const std::string& method,
-                                              const std::string& target, const Answer& answer);
+                                              const std::string& method, const std::string& target,
+                                              const Answer& answer);
 
 // The problems one per line, for a test's message.
 std::string joined(const std::vector<std::string>& problems);

@@ -22,8 +22,8 @@ struct Probe {
   std::string content_type = "application/json";
 };
 
-std::vector<Probe> probesFor(const std::string& ec, const std::string& iupd,
-                             const std::string& iuv, const std::string& debtor) {
+std::vector<Probe> probesFor(const std::string& ec, const std::string& iupd, const std::string& iuv,
+                             const std::string& debtor) {
   std::vector<Probe> out;
   for (const auto& route : api::ApiService::routes()) {
     std::string target(route.path);
@@ -60,8 +60,9 @@ TEST_CASE("a key of EC A gets the same 404 as a missing resource on every route 
   const std::string iuv = iuvOf("02", 1);
   CallOptions monteverde;
   monteverde.key = kMonteverdeKey;
-  REQUIRE(world.call("POST", "/organizations/83000390019/debtpositions?toPublish=true",
-                     gpdPosition("MV-1", iuv).dump(), monteverde)
+  REQUIRE(world
+              .call("POST", "/organizations/83000390019/debtpositions?toPublish=true",
+                    gpdPosition("MV-1", iuv).dump(), monteverde)
               .status == 201);
   world.payNotice(kMonteverde, navOf(iuv), 10000, "RCPT-MV-1", "RSSMRA80A01H501U");
   // What a missing resource answers to Valbruna's own key, for comparison.
@@ -87,14 +88,14 @@ TEST_CASE("a key of EC A gets the same 404 as a missing resource on every route 
         200);
   CHECK(world.call("GET", "/organizations/83000390019/debtpositions", "", monteverde).status ==
         200);
-  CHECK(world.call("GET",
-                   "/ponte/v1/organizations/83000390019/debtors/RSSMRA80A01H501U/statement", "",
-                   monteverde)
+  CHECK(world
+            .call("GET", "/ponte/v1/organizations/83000390019/debtors/RSSMRA80A01H501U/statement",
+                  "", monteverde)
             .status == 200);
   CHECK(world.call("GET", "/payments/83000390019/receipts/" + iuv, "", monteverde).status == 200);
   // Nothing was written by the refused calls.
-  Answer list = world.call("GET", "/organizations/83000390019/debtpositions?limit=50", "",
-                           monteverde);
+  Answer list =
+      world.call("GET", "/organizations/83000390019/debtpositions?limit=50", "", monteverde);
   CHECK(list.json["payment_position_list"].size() == 1);
   CHECK(list.json["payment_position_list"][0]["status"] == "PAID");
 }
@@ -120,8 +121,8 @@ TEST_CASE("an intermediary key reaches the ECs it is enabled for and no other", 
   // Altopiano's own key sees none of the partner's positions.
   CallOptions altopiano;
   altopiano.key = kAltopianoKey;
-  Answer own = world.call("GET", std::string("/organizations/") + kAltopiano + "/debtpositions",
-                          "", altopiano);
+  Answer own = world.call("GET", std::string("/organizations/") + kAltopiano + "/debtpositions", "",
+                          altopiano);
   CHECK(own.status == 200);
   CHECK(own.json["payment_position_list"].empty());
 }
@@ -142,8 +143,9 @@ TEST_CASE("a client certificate mapped to an EC is admitted for that EC only", "
   stranger.certificate = "other-client";
   bool refused = false;
   try {
-    refused = world.rawCall("GET", "/organizations/83000390019/debtpositions", "", stranger)
-                  .status == 401;
+    refused =
+        world.rawCall("GET", "/organizations/83000390019/debtpositions", "", stranger).status ==
+        401;
   } catch (const std::exception&) {
     refused = true;
   }

@@ -69,9 +69,11 @@ json fullGpdRequest(const std::string& iupd, const std::string& iuv1, const std:
 TEST_CASE("a GPD client's full request is accepted unchanged and answered per gpd.json",
           "[api][e2e]") {
   ApiWorld world;
-  const json request = fullGpdRequest("GPD-FULL-1", iuvOf("01", 101), iuvOf("01", 102), iuvOf("01", 104));
+  const json request =
+      fullGpdRequest("GPD-FULL-1", iuvOf("01", 101), iuvOf("01", 102), iuvOf("01", 104));
   // The request itself is what gpd.json describes.
-  CHECK(test::checkAgainstSchema(request, schemaRef("PaymentPositionModel"), gpdDocument()).empty());
+  CHECK(
+      test::checkAgainstSchema(request, schemaRef("PaymentPositionModel"), gpdDocument()).empty());
 
   const std::string create = positions() + "?toPublish=true";
   Answer created = world.call("POST", create, request.dump());
@@ -87,9 +89,9 @@ TEST_CASE("a GPD client's full request is accepted unchanged and answered per gp
   REQUIRE(got.status == 200);
   checkGpd("GET", positions() + "/GPD-FULL-1", got);
   // Every field is kept but "region", which the node's messages have no place for either.
-  for (const char* field : {"iupd", "type", "fiscalCode", "fullName", "streetName", "civicNumber",
-                            "postalCode", "city", "province", "country", "email",
-                            "phone", "companyName", "officeName"}) {
+  for (const char* field :
+       {"iupd", "type", "fiscalCode", "fullName", "streetName", "civicNumber", "postalCode", "city",
+        "province", "country", "email", "phone", "companyName", "officeName"}) {
     INFO(field);
     CHECK(got.json[field] == request[field]);
   }
@@ -118,8 +120,9 @@ TEST_CASE("a GPD client's full request is accepted unchanged and answered per gp
   checkGpd("POST", positions() + "/GPD-FULL-1/invalidate", invalidated);
   CHECK(invalidated.json["status"] == "INVALID");
 
-  REQUIRE(world.call("POST", positions(), gpdPosition("GPD-DRAFT", iuvOf("01", 103)).dump())
-              .status == 201);
+  REQUIRE(
+      world.call("POST", positions(), gpdPosition("GPD-DRAFT", iuvOf("01", 103)).dump()).status ==
+      201);
   Answer deleted = world.call("DELETE", positions() + "/GPD-DRAFT");
   REQUIRE(deleted.status == 200);
   checkGpd("DELETE", positions() + "/GPD-DRAFT", deleted);
@@ -164,8 +167,8 @@ TEST_CASE("the GPD lifecycle: draft, publish, valid on its date, invalidate, del
   CHECK(pay.json["paymentOption"][0]["fault"]["code"] == "PAA_PAGAMENTO_ANNULLATO");
 
   // Only a draft is deleted; then it is gone.
-  REQUIRE(world.call("POST", positions(), gpdPosition("LIFE-2", iuvOf("01", 202)).dump())
-              .status == 201);
+  REQUIRE(world.call("POST", positions(), gpdPosition("LIFE-2", iuvOf("01", 202)).dump()).status ==
+          201);
   CHECK(world.call("DELETE", positions() + "/LIFE-1").status == 409);
   CHECK(world.call("DELETE", positions() + "/LIFE-2").status == 200);
   CHECK(world.call("GET", positions() + "/LIFE-2").status == 404);
@@ -182,18 +185,18 @@ TEST_CASE("the GPD lifecycle: draft, publish, valid on its date, invalidate, del
   CHECK(wrong.errorPaths() == std::vector<std::string>{"iupd"});
 }
 
-TEST_CASE("positions are listed in pages, filtered by status, due dates and debtor",
-          "[api][e2e]") {
+TEST_CASE("positions are listed in pages, filtered by status, due dates and debtor", "[api][e2e]") {
   ApiWorld world;
   for (int i = 0; i < 7; ++i) {
     const std::string debtor = i < 3 ? "RSSMRA80A01H501U" : "VRDLGU70B02F205X";
     const std::string due = i % 2 ? "2027-01-31T23:59:59" : "2026-12-15T23:59:59";
     const std::string target = positions() + (i < 4 ? "?toPublish=true" : "");
-    REQUIRE(world.call("POST", target,
-                       gpdPosition("PAGE-" + std::to_string(i), iuvOf("01", 300 + i), 5000,
-                                   debtor, due)
-                           .dump())
-                .status == 201);
+    REQUIRE(
+        world
+            .call("POST", target,
+                  gpdPosition("PAGE-" + std::to_string(i), iuvOf("01", 300 + i), 5000, debtor, due)
+                      .dump())
+            .status == 201);
   }
   Answer first = world.call("GET", positions() + "?limit=3&page=0&ordering=ASC");
   REQUIRE(first.status == 200);
@@ -212,8 +215,8 @@ TEST_CASE("positions are listed in pages, filtered by status, due dates and debt
   CHECK(valid.json["payment_position_list"].size() == 4);
   Answer debtor = world.call("GET", positions() + "?debtor=RSSMRA80A01H501U&limit=50");
   CHECK(debtor.json["payment_position_list"].size() == 3);
-  Answer january = world.call(
-      "GET", positions() + "?due_date_from=2027-01-01&due_date_to=2027-01-31&limit=50");
+  Answer january =
+      world.call("GET", positions() + "?due_date_from=2027-01-01&due_date_to=2027-01-31&limit=50");
   CHECK(january.json["payment_position_list"].size() == 3);
 
   Answer bad = world.call("GET", positions() + "?limit=500&status=SOMETHING");
@@ -226,12 +229,14 @@ TEST_CASE("positions are listed in pages, filtered by status, due dates and debt
 TEST_CASE("an amount schedule sets the amount due by date", "[api][e2e]") {
   ApiWorld world;
   const std::string iuv = iuvOf("01", 401);
-  REQUIRE(world.call("POST", positions() + "?toPublish=true",
-                     gpdPosition("SCHED-1", iuv, 10000).dump())
-              .status == 201);
+  REQUIRE(
+      world.call("POST", positions() + "?toPublish=true", gpdPosition("SCHED-1", iuv, 10000).dump())
+          .status == 201);
   // Reduced until 2026-12-01, full until the due date, late after it (open-ended).
   const json schedule = json::array(
-      {{{"until", "2026-12-01"}, {"amount", 7000}, {"transferAmounts", {5600, 1400}},
+      {{{"until", "2026-12-01"},
+        {"amount", 7000},
+        {"transferAmounts", {5600, 1400}},
         {"label", "ridotto"}},
        {{"until", "2026-12-31"}, {"amount", 10000}, {"transferAmounts", {8000, 2000}}},
        {{"amount", 13000}, {"transferAmounts", {10400, 2600}}, {"label", "maggiorato"}}});
@@ -252,25 +257,28 @@ TEST_CASE("an amount schedule sets the amount due by date", "[api][e2e]") {
   CHECK(late.json["paymentOption"][0]["payable"] == true);
 
   // Transfers that do not add up to the step are refused with the path, nothing changes.
-  const json bad = json::array({{{"until", "2027-02-01"}, {"amount", 7000},
-                                 {"transferAmounts", {5000, 1000}}}});
+  const json bad =
+      json::array({{{"until", "2027-02-01"}, {"amount", 7000}, {"transferAmounts", {5000, 1000}}}});
   Answer refused = world.call("PUT", target, bad.dump());
   CHECK(refused.status == 400);
   REQUIRE(!refused.errorPaths().empty());
   CHECK(refused.errorPaths()[0].rfind("amountSchedule", 0) == 0);
   CHECK(world.call("GET", positions() + "/SCHED-1")
-            .json["paymentOption"][0]["amountSchedule"].size() == 3);
-  CHECK(world.call("PUT", ponteBase() + "/SCHED-1/paymentoptions/" + iuvOf("01", 499) +
-                              "/amount-schedule",
-                   schedule.dump())
+            .json["paymentOption"][0]["amountSchedule"]
+            .size() == 3);
+  CHECK(world
+            .call("PUT",
+                  ponteBase() + "/SCHED-1/paymentoptions/" + iuvOf("01", 499) + "/amount-schedule",
+                  schedule.dump())
             .status == 404);
 }
 
 TEST_CASE("a position sent to coercive collection is not payable and says where to turn",
           "[api][e2e]") {
   ApiWorld world;
-  REQUIRE(world.call("POST", positions() + "?toPublish=true",
-                     gpdPosition("COERC-1", iuvOf("01", 501)).dump())
+  REQUIRE(world
+              .call("POST", positions() + "?toPublish=true",
+                    gpdPosition("COERC-1", iuvOf("01", 501)).dump())
               .status == 201);
   const json mark = {{"reference", "ADER-2026-000123"},
                      {"url", "https://riscossione.example/avvisi/ADER-2026-000123"}};
@@ -284,8 +292,8 @@ TEST_CASE("a position sent to coercive collection is not payable and says where 
   CHECK(pay.json["paymentOption"][0]["fault"]["description"].get<std::string>().find(
             "ADER-2026-000123") != std::string::npos);
 
-  Answer statement = world.call(
-      "GET", "/ponte/v1/organizations/80015010723/debtors/RSSMRA80A01H501U/statement");
+  Answer statement =
+      world.call("GET", "/ponte/v1/organizations/80015010723/debtors/RSSMRA80A01H501U/statement");
   REQUIRE(statement.status == 200);
   CHECK(statement.json["summary"]["coercive"] == 1);
   CHECK(statement.json["positions"][0]["category"] == "coercive");
@@ -299,8 +307,9 @@ TEST_CASE("a position sent to coercive collection is not payable and says where 
 
   CHECK(world.call("DELETE", ponteBase() + "/COERC-1/coercive-collection").status == 200);
   CHECK(world.call("DELETE", ponteBase() + "/COERC-1/coercive-collection").status == 409);
-  CHECK(world.call("GET", ponteBase() + "/COERC-1/payability")
-            .json["paymentOption"][0]["payable"] == true);
+  CHECK(
+      world.call("GET", ponteBase() + "/COERC-1/payability").json["paymentOption"][0]["payable"] ==
+      true);
 }
 
 TEST_CASE("paying the single option closes the installments, and the other way round",
@@ -322,10 +331,10 @@ TEST_CASE("paying the single option closes the installments, and the other way r
     }
     return p;
   };
-  REQUIRE(world.call("POST", positions() + "?toPublish=true", plan("PLAN-1", 600).dump())
-              .status == 201);
-  REQUIRE(world.call("POST", positions() + "?toPublish=true", plan("PLAN-2", 610).dump())
-              .status == 201);
+  REQUIRE(world.call("POST", positions() + "?toPublish=true", plan("PLAN-1", 600).dump()).status ==
+          201);
+  REQUIRE(world.call("POST", positions() + "?toPublish=true", plan("PLAN-2", 610).dump()).status ==
+          201);
 
   // PLAN-1: the single option is paid: the installments are no longer payable.
   world.payNotice(kValbruna, navOf(iuvOf("01", 600)), 30000, "RCPT-PLAN-1", "RSSMRA80A01H501U");

@@ -67,7 +67,8 @@ struct ApiClient {
     a.status = r->status;
     a.content_type = r->header("Content-Type");
     a.body = r->body;
-    if (a.content_type.find("json") != std::string::npos) a.json = json::parse(a.body, nullptr, false);
+    if (a.content_type.find("json") != std::string::npos)
+      a.json = json::parse(a.body, nullptr, false);
     const auto problems = checkAgainstDocument(apiDocument(), method, target, a);
     INFO("openapi: " << joined(problems));
     CHECK(problems.empty());
@@ -106,10 +107,9 @@ TEST_CASE("ponte serve runs the API listener: positions, CLI import, receipts fr
   const std::string due = dueIn60Days();
 
   // A position created over HTTP is the node's to verify.
-  Answer created = api.call("POST", "/organizations/80015010723/debtpositions?toPublish=true",
-                            gpdPosition("SRV-HTTP", iuvOf("01", 900'001), 10000,
-                                        "RSSMRA80A01H501U", due)
-                                .dump());
+  Answer created = api.call(
+      "POST", "/organizations/80015010723/debtpositions?toPublish=true",
+      gpdPosition("SRV-HTTP", iuvOf("01", 900'001), 10000, "RSSMRA80A01H501U", due).dump());
   REQUIRE(created.status == 201);
   CHECK(created.json["status"] == "VALID");
 
@@ -165,9 +165,9 @@ TEST_CASE("the node path keeps answering while a bulk import runs", "[api][e2e][
     auto r = e2e::postSoap(*node, "paVerifyPaymentNotice", verify);
     REQUIRE(r);
     CHECK(r->status == 200);
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                           started)
-                     .count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count());
   }
   const Answer done = import.get();
   REQUIRE(done.status == 200);
@@ -176,10 +176,8 @@ TEST_CASE("the node path keeps answering while a bulk import runs", "[api][e2e][
   REQUIRE(ms.size() >= 5);
   std::sort(ms.begin(), ms.end());
   const double p99 = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
-  WARN("paVerifyPaymentNotice during a 20 000-position import: " << ms.size()
-                                                                  << " requests, p50 "
-                                                                  << ms[ms.size() / 2]
-                                                                  << " ms, p99 " << p99 << " ms");
+  WARN("paVerifyPaymentNotice during a 20 000-position import: "
+       << ms.size() << " requests, p50 " << ms[ms.size() / 2] << " ms, p99 " << p99 << " ms");
   CHECK(p99 < 1000);
   CHECK(ponte.stop(SIGTERM) == 0);
 }

@@ -16,25 +16,30 @@ const std::string kStatement =
 
 // One open, one paid, one in coercive collection, one draft and one of another debtor.
 void loadDebtor(ApiWorld& world) {
-  REQUIRE(world.call("POST", kPositions + "?toPublish=true",
-                     gpdPosition("ST-OPEN", iuvOf("01", 1), 10000).dump())
+  REQUIRE(world
+              .call("POST", kPositions + "?toPublish=true",
+                    gpdPosition("ST-OPEN", iuvOf("01", 1), 10000).dump())
               .status == 201);
-  REQUIRE(world.call("POST", kPositions + "?toPublish=true",
-                     gpdPosition("ST-PAID", iuvOf("01", 2), 5000).dump())
+  REQUIRE(world
+              .call("POST", kPositions + "?toPublish=true",
+                    gpdPosition("ST-PAID", iuvOf("01", 2), 5000).dump())
               .status == 201);
-  REQUIRE(world.call("POST", kPositions + "?toPublish=true",
-                     gpdPosition("ST-COERC", iuvOf("01", 3), 20000, "RSSMRA80A01H501U",
-                                 "2027-03-31T23:59:59")
-                         .dump())
+  REQUIRE(world
+              .call("POST", kPositions + "?toPublish=true",
+                    gpdPosition("ST-COERC", iuvOf("01", 3), 20000, "RSSMRA80A01H501U",
+                                "2027-03-31T23:59:59")
+                        .dump())
               .status == 201);
-  REQUIRE(world.call("PUT", "/ponte/v1" + kPositions + "/ST-COERC/coercive-collection",
-                     json{{"reference", "RUOLO-77"}, {"url", "https://riscossione.example/77"}}
-                         .dump())
-              .status == 200);
+  REQUIRE(
+      world
+          .call("PUT", "/ponte/v1" + kPositions + "/ST-COERC/coercive-collection",
+                json{{"reference", "RUOLO-77"}, {"url", "https://riscossione.example/77"}}.dump())
+          .status == 200);
   REQUIRE(world.call("POST", kPositions, gpdPosition("ST-DRAFT", iuvOf("01", 4)).dump()).status ==
           201);
-  REQUIRE(world.call("POST", kPositions + "?toPublish=true",
-                     gpdPosition("ST-OTHER", iuvOf("01", 5), 100, "VRDLGU70B02F205X").dump())
+  REQUIRE(world
+              .call("POST", kPositions + "?toPublish=true",
+                    gpdPosition("ST-OTHER", iuvOf("01", 5), 100, "VRDLGU70B02F205X").dump())
               .status == 201);
   world.payNotice(kValbruna, navOf(iuvOf("01", 2)), 5000, "RCPT-ST-1", "RSSMRA80A01H501U");
 }
@@ -79,8 +84,7 @@ TEST_CASE("a debtor's statement: open, paid with its receipt, coercive, and filt
   CHECK(y2027.json["positions"][0]["iupd"] == "ST-COERC");
   CHECK(world.call("GET", kStatement + "?status=bogus").status == 400);
   // A debtor without positions in the EC is a 404, like any missing resource.
-  CHECK(world.call("GET",
-                   "/ponte/v1/organizations/80015010723/debtors/BNCGVN90A01H501X/statement")
+  CHECK(world.call("GET", "/ponte/v1/organizations/80015010723/debtors/BNCGVN90A01H501X/statement")
             .status == 404);
 
   // CSV for offices: a header and one line per option.
@@ -118,18 +122,18 @@ TEST_CASE("receipts by date range and by IUV, with the original XML, per gpd_pay
   CHECK(list.json["results"][0]["iuv"] == iuv);
   CHECK(list.json["results"][0]["debtor"]["fiscalCode"] == "RSSMRA80A01H501U");
   CHECK(world.call("GET", "/payments/80015010723/receipts?debtor=VRDLGU70B02F205X").status == 404);
-  CHECK(world.call("GET", "/payments/80015010723/receipts?from=2026-10-01&to=2026-10-31")
-            .status == 404);
-  CHECK(world.call("GET", "/payments/80015010723/receipts?from=2026-12-01&to=2026-11-01")
-            .status == 400);
+  CHECK(world.call("GET", "/payments/80015010723/receipts?from=2026-10-01&to=2026-10-31").status ==
+        404);
+  CHECK(world.call("GET", "/payments/80015010723/receipts?from=2026-12-01&to=2026-11-01").status ==
+        400);
 
   Answer xml = world.call("GET", "/payments/80015010723/receipts/" + iuv);
   REQUIRE(xml.status == 200);
   CHECK(xml.content_type.find("application/xml") == 0);
   CHECK(xml.body.find("<receiptId>RCPT-ST-1</receiptId>") != std::string::npos);
   {
-    const auto problems =
-        checkAgainstDocument(gpdPaymentsDocument(), "GET", "/payments/80015010723/receipts/" + iuv, xml);
+    const auto problems = checkAgainstDocument(gpdPaymentsDocument(), "GET",
+                                               "/payments/80015010723/receipts/" + iuv, xml);
     INFO("gpd_payments.json: " << joined(problems));
     CHECK(problems.empty());
   }

@@ -53,11 +53,12 @@ TEST_CASE("invalid positions are refused with the path of each field and nothing
        },
        "paymentOption[0].transfer"},
       {"a bad IBAN",
-       [](json& p) { p["paymentOption"][0]["transfer"][0]["iban"] = "IT61X0306909606100000012346"; },
+       [](json& p) {
+         p["paymentOption"][0]["transfer"][0]["iban"] = "IT61X0306909606100000012346";
+       },
        "paymentOption[0].transfer[0].iban"},
       {"a due date before the validity date",
-       [](json& p) { p["validityDate"] = "2027-02-01T00:00:00"; },
-       "paymentOption[0].dueDate"},
+       [](json& p) { p["validityDate"] = "2027-02-01T00:00:00"; }, "paymentOption[0].dueDate"},
       {"a due date in the past",
        [](json& p) { p["paymentOption"][0]["dueDate"] = "2026-11-01T23:59:59"; },
        "paymentOption[0].dueDate"},
@@ -108,7 +109,8 @@ TEST_CASE("a duplicate iupd or IUV is a 409 naming the field, and nothing is wri
   // An update that takes another position's IUV.
   REQUIRE(world.call("POST", kPositions, gpdPosition("DUP-4", iuvOf("01", 4)).dump()).status ==
           201);
-  Answer taken = world.call("PUT", kPositions + "/DUP-4", gpdPosition("DUP-4", iuvOf("01", 1)).dump());
+  Answer taken =
+      world.call("PUT", kPositions + "/DUP-4", gpdPosition("DUP-4", iuvOf("01", 1)).dump());
   CHECK(taken.status == 409);
   CHECK(has(taken.errorPaths(), "paymentOption[0].iuv"));
   CHECK(world.call("GET", kPositions + "/DUP-4").json["paymentOption"][0]["iuv"] == iuvOf("01", 4));
