@@ -127,6 +127,19 @@ TEST_CASE("ponte serve runs the API listener: positions, CLI import, receipts fr
   CHECK(output.find("(0 created, 0 updated, 196 unchanged), 4 rejected") != std::string::npos);
   CHECK(api.call("GET", "/organizations/80015010723/debtpositions/SRV-1").status == 200);
 
+  // CSV, found by the file's extension: one good position, one with a bad amount.
+  const std::string csv = ponte.dir() + "/positions.csv";
+  std::ofstream(csv)
+      << "iupd,type,fiscalCode,fullName,iuv,amount,description,dueDate,category,iban\n"
+      << "CSV-OK,F,RSSMRA80A01H501U,Mario Rossi," << iuvOf("01", 900'100)
+      << ",2500,Mensa,2099-12-31,9/0101100IM/,IT61X0306909606100000012345\n"
+      << "CSV-KO,F,RSSMRA80A01H501U,Mario Rossi," << iuvOf("01", 900'101)
+      << ",-5,Mensa,2099-12-31,9/0101100IM/,IT61X0306909606100000012345\n";
+  CHECK(ponte.runCli({"positions", "import", "--ec", "80015010723", csv}, &output) == 65);
+  CHECK(output.find("imported 1 positions") != std::string::npos);
+  CHECK(output.find(csv + ":3 iupd CSV-KO") != std::string::npos);
+  CHECK(api.call("GET", "/organizations/80015010723/debtpositions/CSV-OK").status == 200);
+
   // A receipt the node delivers is read back through the API with its original XML.
   auto node = test::TlsClient::connect(ponte.nodeClient());
   REQUIRE(node);
