@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <mutex>
@@ -68,6 +69,35 @@ void usePostgres(const PonteProcess& ponte, const PostgresTestServer& server,
                      "\n    statement_timeout_ms: " + std::to_string(pool.statement_timeout_ms) +
                      "\n");
   std::ofstream(path) << config;
+}
+
+// Adds a spool ledger named "spool" writing to DIR/spool, and routes the receipts of kEc to it.
+std::string addSpoolLedger(const PonteProcess& ponte) {
+  const std::string path = ponte.dir() + "/ponte.yaml";
+  std::ifstream in(path);
+  std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string ec_line = std::string("  - fiscal_code: \"") + kEc + "\"\n";
+  const auto ec = config.find(ec_line);
+  const auto storage = config.find("\nstorage:\n");
+  if (ec == std::string::npos || storage == std::string::npos) {
+    throw std::runtime_error("the test config has no EC " + std::string(kEc) + " or no storage");
+  }
+  const std::string spool = ponte.dir() + "/spool";
+  std::filesystem::create_directories(spool);
+  config.insert(storage + 1, "ledgers:\n  - name: spool\n    type: spool\n    directory: \"" +
+                                 spool + "\"\n\noutbox:\n  batch: 5\n\n");
+  config.insert(ec + ec_line.size(), "    ledger_routes: [spool]\n");
+  std::ofstream(path) << config;
+  return spool;
+}
+
+// The receipt files of a spool folder.
+std::set<std::string> spooled(const std::string& dir) {
+  std::set<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.is_regular_file()) out.insert(e.path().filename().string());
+  }
+  return out;
 }
 
 // Imports the demo positions (made by PonteProcess in its folder) into the configured database.
@@ -195,6 +225,9 @@ TEST_CASE("store postgres e2e: two ponte instances on one database share the nod
   PonteProcess a, b;
   usePostgres(a, schema.server(), schema.name(), schema.server().password());
   usePostgres(b, schema.server(), schema.name(), schema.server().password());
+  // One ledger route, delivered by both instances' outbox workers, each to a folder of its own.
+  const std::string spool_a = addSpoolLedger(a);
+  const std::string spool_b = addSpoolLedger(b);
   importDemoPositions(a);
   a.start();
   b.start();
@@ -254,6 +287,31 @@ TEST_CASE("store postgres e2e: two ponte instances on one database share the nod
   };
   CHECK(committed(a) > 0);
   CHECK(committed(b) > 0);
+
+  // The outboxes of both deliver every receipt once to the route: never the same delivery twice
+  // (each row delivered at its first attempt), never a receipt in both folders.
+  const std::int64_t receipts = kThreads * kPerThread + 1;
+  const std::string outbox = schema.name() + ".outbox";
+  auto undelivered = [&] {
+    return schema.server().queryInt("SELECT count(*) FROM " + outbox +
+                                    " WHERE state <> 'delivered'");
+  };
+  for (auto deadline = Clock::now() + std::chrono::seconds(30);
+       undelivered() > 0 && Clock::now() < deadline;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(undelivered() == 0);
+  CHECK(schema.server().queryInt("SELECT count(*) FROM " + outbox + " WHERE route = 'spool'") ==
+        receipts);
+  CHECK(schema.server().queryInt("SELECT count(*) FROM " + outbox + " WHERE attempts <> 1") == 0);
+  const auto files_a = spooled(spool_a);
+  const auto files_b = spooled(spool_b);
+  std::set<std::string> all = files_a;
+  all.insert(files_b.begin(), files_b.end());
+  INFO("spooled by A: " << files_a.size() << ", by B: " << files_b.size());
+  CHECK(all.size() == static_cast<std::size_t>(receipts));
+  CHECK(files_a.size() + files_b.size() == static_cast<std::size_t>(receipts));
+  CHECK(all.count(std::string(kEc) + "_twin-receipt.json") == 1);
   CHECK(a.stop(SIGTERM) == 0);
   CHECK(b.stop(SIGTERM) == 0);
 }
