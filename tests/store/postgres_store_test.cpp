@@ -2,13 +2,17 @@
 // stores (instances) on one database, migrations racing, outages and server restarts.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -103,6 +107,31 @@ std::future<Result<ReceiptOutcome>> commitAsync(Store& store, ReceiptWrite write
 
 double msSince(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// Sends sig to the server's postmaster and every process it started (its backends), by pid.
+void signalServer(const PostgresTestServer& server, int sig) {
+  std::ifstream pidfile(server.dir() + "/data/postmaster.pid");
+  pid_t postmaster = 0;
+  pidfile >> postmaster;
+  if (postmaster <= 0) throw std::runtime_error("no postmaster.pid in " + server.dir());
+  std::vector<pid_t> pids{postmaster};
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    // pid (comm) state ppid ...: the fields after the last ')'.
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string state;
+    pid_t parent = 0;
+    rest >> state >> parent;
+    if (parent == postmaster) pids.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  for (pid_t pid : pids) ::kill(pid, sig);
 }
 
 }  // namespace
@@ -223,8 +252,9 @@ TEST_CASE("store postgres: the same receipt committed by two instances at once i
   }
 }
 
-TEST_CASE("store postgres: two instances' outbox claims never overlap, and a dead one's lease expires",
-          "[store][postgres]") {
+TEST_CASE(
+    "store postgres: two instances' outbox claims never overlap, and a dead one's lease expires",
+    "[store][postgres]") {
   REQUIRE_POSTGRES_OR_SKIP();
   PostgresTestSchema schema;
   auto a = mustOpen(schema.options());
@@ -561,6 +591,65 @@ TEST_CASE("store postgres: back-office creations, deletions and route pauses hol
   REQUIRE(claimed.ok());
   REQUIRE(claimed.value().size() == 1);
   CHECK(claimed.value()[0].receipt.receipt_id == "HELD-1");
+}
+
+TEST_CASE("store postgres: a lock held too long and a server that stops answering cost a timeout",
+          "[store][postgres][slow]") {
+  REQUIRE_POSTGRES_OR_SKIP();
+  auto server = PostgresTestServer::startPrivate();
+  PostgresOptions o = server->options();
+  o.connect_timeout_ms = 500;
+  o.statement_timeout_ms = 500;
+  auto store = mustOpen(o);
+  core::DebtPosition p = singlePosition(kEcA, "SLOW", 96'000);
+  REQUIRE(store->upsertPosition(p).ok());
+
+  // Another session holds the position's row: the server cancels the waiting statement after
+  // statement_timeout_ms, and the call says the database is unavailable.
+  {
+    pg::ConnectOptions c;
+    c.dsn = server->dsn();
+    c.password = server->password();
+    auto other = pg::Connection::connect(c);
+    REQUIRE(other.ok());
+    REQUIRE(other.value()->exec("BEGIN; SELECT 1 FROM positions FOR UPDATE", "lock").ok());
+    core::DebtPosition changed = p;
+    changed.company_name = "Comune in attesa";
+    const auto t0 = Clock::now();
+    auto blocked = store->upsertPosition(changed);
+    const double ms = msSince(t0);
+    REQUIRE_FALSE(blocked.ok());
+    CHECK(blocked.error().kind == ErrorKind::kUnavailable);
+    CHECK(ms >= 400);
+    CHECK(ms < 3000);
+    REQUIRE(other.value()->exec("ROLLBACK", "unlock").ok());
+    CHECK(store->upsertPosition(changed).value() == UpsertOutcome::kUpdated);
+  }
+
+  // The server stops answering (every process frozen, sockets open): a read on a pooled
+  // connection gives up after statement + connect timeout, new connects after the connect
+  // timeout; no call hangs.
+  signalServer(*server, SIGSTOP);
+  double worst_ms = 0;
+  for (int i = 0; i < 4; ++i) {
+    const auto t0 = Clock::now();
+    auto read = store->findByNotice(kEcA, p.options[0].nav);
+    worst_ms = std::max(worst_ms, msSince(t0));
+    // CHECK, not REQUIRE: the server must be thawed whatever happens here.
+    CHECK_FALSE(read.ok());
+    if (!read.ok()) CHECK(read.error().kind == ErrorKind::kUnavailable);
+  }
+  signalServer(*server, SIGCONT);
+  WARN("slowest call while the server was frozen: " << worst_ms << " ms");
+  CHECK(worst_ms < 2500);
+  bool back = false;
+  for (auto deadline = Clock::now() + std::chrono::seconds(20); !back && Clock::now() < deadline;) {
+    back = store->findByNotice(kEcA, p.options[0].nav).ok();
+    if (!back) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(back);
+  CHECK(commit(*store, receiptFor(kEcA, p.options[0].nav, "AFTER-FREEZE", 1000)).value() ==
+        ReceiptOutcome::kStored);
 }
 
 }  // namespace ponte::store::testing
