@@ -24,6 +24,9 @@ net::ListenerOptions apiListenerOptions(const ops::Config& config, std::size_t m
   o.write_ms = static_cast<int>(l.timeouts.write.count());
   o.idle_ms = static_cast<int>(l.timeouts.idle.count());
   o.max_body_bytes = max_body_bytes;
+  // The API updates with PUT and deletes with DELETE; PATCH reaches it so it can answer its own
+  // 405 with the methods the path takes.
+  o.methods = {"GET", "POST", "PUT", "DELETE", "PATCH"};
   o.log = [&log](int level, std::string_view event, std::string_view detail) {
     const ops::LogLevel lv = level <= net::kLogError     ? ops::LogLevel::kError
                              : level <= net::kLogWarning ? ops::LogLevel::kWarning

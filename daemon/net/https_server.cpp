@@ -429,8 +429,10 @@ class Session final : public SessionBase {
     }
     const auto& req = parser_->get();
     version_ = req.version();
-    if (req.method() != http::verb::get && req.method() != http::verb::post) {
-      auto method = req.method_string();
+    const auto& methods = options().methods;
+    const auto method = req.method_string();
+    if (std::find(methods.begin(), methods.end(), std::string_view(method.data(), method.size())) ==
+        methods.end()) {
       reject(http::status::method_not_allowed, "method not allowed\n", "http.method_not_allowed",
              kLogInfo, "method=" + std::string(method.data(), std::min<size_t>(method.size(), 32)));
       return;
@@ -581,7 +583,11 @@ class Session final : public SessionBase {
     response_.version(version_);
     response_.result(status);
     response_.set(http::field::content_type, "text/plain; charset=utf-8");
-    if (status == http::status::method_not_allowed) response_.set(http::field::allow, "GET, POST");
+    if (status == http::status::method_not_allowed) {
+      std::string allow;
+      for (const auto& m : options().methods) allow += (allow.empty() ? "" : ", ") + m;
+      response_.set(http::field::allow, allow);
+    }
     response_.body() = text;
     response_.keep_alive(false);
     response_.prepare_payload();

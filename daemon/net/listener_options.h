@@ -62,6 +62,9 @@ struct ListenerOptions {
   std::size_t max_header_bytes = 16384;  // larger request line + headers: 431, closed
   std::size_t max_body_bytes = 1 << 20;  // larger body: 413, closed
   std::size_t max_connections = 10000;   // beyond this, new connections are closed at once
+  // Methods passed to the handler; any other is answered 405 (with Allow) before the body is
+  // read. Upper case, as on the wire.
+  std::vector<std::string> methods = {"GET", "POST"};
 
   LogSink log;  // may be empty: then nothing is logged
 };

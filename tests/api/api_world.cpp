@@ -216,27 +216,7 @@ Answer toAnswer(int status, std::string content_type, std::string body,
 
 Answer ApiWorld::rawCall(const std::string& method, const std::string& target,
                          const std::string& body, const CallOptions& options) {
-  if ((method == "PUT" || method == "DELETE") && options.certificate.empty()) {
-    return serviceCall(method, target, body, options);
-  }
   return wireCall(method, target, body, options);
-}
-
-Answer ApiWorld::serviceCall(const std::string& method, const std::string& target,
-                             const std::string& body, const CallOptions& options) {
-  net::HttpRequest request;
-  request.method = method;
-  request.target = target;
-  request.headers = requestHeaders(body, options);
-  request.headers.emplace_back("Host", "localhost");
-  request.body = body;
-  request.peer.address = "127.0.0.1:1";
-  std::promise<net::HttpResponse> answered;
-  service->handle(std::move(request),
-                  [&answered](net::HttpResponse r) { answered.set_value(std::move(r)); });
-  net::HttpResponse r = answered.get_future().get();
-  test::ClientHeaders headers(r.headers.begin(), r.headers.end());
-  return toAnswer(r.status, r.content_type, std::move(r.body), std::move(headers));
 }
 
 Answer ApiWorld::wireCall(const std::string& method, const std::string& target,

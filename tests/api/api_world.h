@@ -80,12 +80,9 @@ class ApiWorld {
   // The same without the check (for answers the document deliberately does not describe).
   Answer rawCall(const std::string& method, const std::string& target, const std::string& body,
                  const CallOptions& options);
-  // Over TLS whatever the method.
+  // Over TLS, through the listener.
   Answer wireCall(const std::string& method, const std::string& target, const std::string& body,
                   const CallOptions& options);
-  // Straight to ApiService::handle, as the listener would hand it over.
-  Answer serviceCall(const std::string& method, const std::string& target, const std::string& body,
-                     const CallOptions& options);
 
   // Commits a receipt paying the notice through the store, as the node path does.
   void payNotice(const std::string& ec, const std::string& nav, std::int64_t amount,
