@@ -6,12 +6,15 @@
 #include <set>
 
 #include "api_world.h"
+#include "portal/portal_service.h"
 
 using namespace ponte;
 using namespace ponte::apitest;
 using nlohmann::json;
 
 TEST_CASE("every route of the service is in the OpenAPI document, and nothing else", "[api]") {
+  // The portal's carts and fees share the listener (and this document); their own tests check
+  // each answer against it.
   const json& doc = apiDocument();
   REQUIRE(doc.value("openapi", "").rfind("3.", 0) == 0);
   std::set<std::string> documented;
@@ -36,8 +39,11 @@ TEST_CASE("every route of the service is in the OpenAPI document, and nothing el
   }
   for (const auto& route : documented) {
     INFO("documented but not served: " << route);
-    CHECK(served.count(route) == 1);
+    const std::string path = route.substr(route.find(' ') + 1);
+    CHECK((served.count(route) == 1 || portal::PortalService::handles(path)));
   }
+  CHECK(portal::PortalService::handles("/ponte/v1/carts"));
+  CHECK_FALSE(portal::PortalService::handles("/organizations/80015010723/debtpositions"));
 }
 
 TEST_CASE("every $ref of the OpenAPI document resolves", "[api]") {

@@ -19,7 +19,7 @@ void writeKey(const std::string& file, const std::string& key) {
   if (!out) throw std::runtime_error("cannot write " + file);
 }
 
-// The schema of the portal's OpenAPI fragment an answer must follow, or "" for none.
+// The schema of the API document (the portal's routes) an answer must follow, or "" for none.
 std::string schemaFor(const std::string& method, const std::string& target, int status) {
   if (status >= 400) return "ProblemJson";
   const std::string path = target.substr(0, target.find('?'));
@@ -29,10 +29,10 @@ std::string schemaFor(const std::string& method, const std::string& target, int 
   return "";
 }
 
-const nlohmann::json& fragment() {
-  static const nlohmann::json document =
-      test::loadOpenApi(PONTE_SOURCE_DIR "/daemon/portal/openapi_fragment.json");
-  return document;
+// The back-office API's OpenAPI document, which describes the portal's routes too.
+const nlohmann::json& document() {
+  static const nlohmann::json d = test::loadOpenApi(PONTE_SOURCE_DIR "/daemon/api/openapi.json");
+  return d;
 }
 
 }  // namespace
@@ -112,12 +112,11 @@ Answer PortalWorld::call(const std::string& method, const std::string& target,
   a.location = response->header("Location");
   a.retry_after = response->header("Retry-After");
   a.json = nlohmann::json::parse(a.body, nullptr, false);
-  // Every JSON answer follows the portal's OpenAPI fragment (daemon/portal/openapi_fragment.json);
-  // the listener itself refuses methods it does not know (PUT, DELETE) in plain text.
+  // Every JSON answer follows the API's OpenAPI document (daemon/api/openapi.json).
   const bool is_json = a.content_type.find("json") != std::string::npos;
   if (const std::string schema = schemaFor(method, target, a.status); is_json && !schema.empty()) {
     const auto problems =
-        test::checkAgainstSchema(a.json, fragment()["components"]["schemas"][schema], fragment());
+        test::checkAgainstSchema(a.json, document()["components"]["schemas"][schema], document());
     std::string joined;
     for (const auto& p : problems) joined += p + "\n";
     INFO(method << " " << target << " -> " << a.status << " against " << schema << ":\n" << joined);
