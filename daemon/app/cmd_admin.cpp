@@ -11,8 +11,9 @@ namespace {
 constexpr const char* kCheckUsage = R"(Usage: ponte check-config [-c FILE | FILE]
 
 Checks everything a start would: the YAML (unknown keys, types, ranges, cross-references), the
-certificate, key and CA files (readable, the key matches the certificate, not expired), and that
-the database can be opened and migrated. Prints every problem with what to do; exit status 0
+certificate, key and CA files (readable, the key matches the certificate, not expired), that every
+ledger loads (plugins opened and checked against the ABI, each ledger's setup run), and that the
+database can be opened and migrated. Prints every problem with what to do; exit status 0
 when the configuration can be started, 78 otherwise.
 )";
 
@@ -43,6 +44,10 @@ int cmdCheckConfig(const std::vector<std::string>& argv) {
   for (const auto& w : report.warnings) std::cerr << path << ": warning: " << w << "\n";
   for (const auto& e : report.errors) std::cerr << path << ": " << e << "\n";
   bool ok = report.errors.empty();
+  for (const auto& e : checkLedgers(*config)) {
+    std::cerr << path << ": " << e << "\n";
+    ok = false;
+  }
   if (ok) {
     if (auto store = openStore(*config); !store) ok = false;
   }

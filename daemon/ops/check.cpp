@@ -15,7 +15,10 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
+
+#include "upstream/psp_catalogue.h"
 
 namespace ponte::ops {
 namespace {
@@ -321,47 +324,29 @@ class Checker {
     if (!config.psp_catalogue_file.empty()) checkCatalogue(config.psp_catalogue_file);
   }
 
-  // The PSP catalogue's outer shape: a readable XML file of at most 16 MiB whose root is
-  // listaInformativePSP. Its bands are read, and refused with the reason, by the portal when the
-  // API listener starts (ops does not link the XML reader of upstream/).
+  // The PSP catalogue: a readable CatalogoDatiInformativiPSP file of at most 16 MiB whose every
+  // channel and amount band reads, as the portal reads it when the API listener starts.
   void checkCatalogue(const std::string& file) {
     const std::string key = "psp_catalogue_file";
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      error(key + ": cannot read " + file +
-            ": it must be a CatalogoDatiInformativiPSP file (listaInformativePSP)");
-      return;
-    }
-    std::string head(4096, '\0');
-    in.read(head.data(), std::streamsize(head.size()));
-    head.resize(std::size_t(in.gcount()));
     std::error_code ec;
     const auto size = std::filesystem::file_size(file, ec);
     if (!ec && size > 16u * 1024 * 1024) {
       error(key + ": " + file + " is larger than 16 MiB: it is not a PSP catalogue");
       return;
     }
-    // The first element, skipping the XML declaration, comments and white space.
-    std::size_t at = 0;
-    while (true) {
-      at = head.find('<', at);
-      if (at == std::string::npos || at + 1 >= head.size()) break;
-      if (head[at + 1] == '?' || head[at + 1] == '!') {
-        ++at;
-        continue;
-      }
-      break;
+    std::ifstream in(file, std::ios::binary);
+    if (ec || !in) {
+      error(key + ": cannot read " + file +
+            ": it must be a CatalogoDatiInformativiPSP file (listaInformativePSP)");
+      return;
     }
-    std::string root;
-    if (at != std::string::npos) {
-      const std::size_t end = head.find_first_of(" \t\r\n/>", at + 1);
-      root = head.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
-      if (auto colon = root.find(':'); colon != std::string::npos) root = root.substr(colon + 1);
-    }
-    if (root != "listaInformativePSP") {
-      error(key + ": " + file + " does not start with a listaInformativePSP element" +
-            (root.empty() ? std::string() : " (it starts with <" + root + ">)") +
-            ": export the catalogue in the CatalogoDatiInformativiPSP format");
+    const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto parsed = upstream::parseCatalogue(xml);
+    if (auto* why = std::get_if<std::string>(&parsed)) {
+      error(key + ": " + file + ": " + *why +
+            ": export the catalogue again in the CatalogoDatiInformativiPSP format");
+    } else if (std::get<std::vector<upstream::CatalogueChannel>>(parsed).empty()) {
+      warning(key + ": " + file + " lists no channel: fees will be answered 503");
     }
   }
 

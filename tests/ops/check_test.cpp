@@ -283,13 +283,28 @@ TEST_CASE("check-config reads the portal's key files and the PSP catalogue", "[u
   INFO(dump(wrong));
   CHECK(anyHas(wrong.errors, {"checkout.subscription_key_file", "is empty"}));
   CHECK(anyHas(wrong.warnings, {"fee_calculator.subscription_key_file", "chmod 600"}));
-  CHECK(anyHas(wrong.errors, {"psp_catalogue_file", "starts with <positions>"}));
+  CHECK(anyHas(wrong.errors, {"psp_catalogue_file", "root element must be listaInformativePSP"}));
 
   writeFile(s.dir / "checkout.key", "k-456\n");
   ::chmod((s.dir / "calc.key").c_str(), 0600);
   writeFile(s.dir / "catalogue.xml",
             "<?xml version=\"1.0\"?>\n<!-- c -->\n<listaInformativePSP></listaInformativePSP>\n");
+  CheckReport empty = check(config);
+  INFO(dump(empty));
+  CHECK(empty.ok());
+  CHECK(anyHas(empty.warnings, {"psp_catalogue_file", "lists no channel"}));
+
+  // A catalogue whose bands do not read is refused with the reason, as the portal would.
+  writeFile(s.dir / "catalogue.xml", "<listaInformativePSP><informativaPSP>");
+  CheckReport broken = check(config);
+  INFO(dump(broken));
+  CHECK(anyHas(broken.errors, {"psp_catalogue_file", "not well-formed XML"}));
+
+  std::filesystem::copy_file(PONTE_OPS_TEST_DIR "/../upstream/catalogue-sample.xml",
+                             s.dir / "catalogue.xml",
+                             std::filesystem::copy_options::overwrite_existing);
   CheckReport good = check(config);
   INFO(dump(good));
   CHECK(good.ok());
+  CHECK_FALSE(anyHas(good.warnings, {"psp_catalogue_file"}));
 }
