@@ -247,6 +247,13 @@ int cmdServe(const std::vector<std::string>& argv) {
     return kExitConfig;
   }
   NodeOperations operations(buildDirectory(*config), *store, clock);
+  metrics.declare("ponte_store_duration_seconds", ops::Metrics::Type::kHistogram,
+                  "Time the node's requests waited for the database, by call: find_notice (a "
+                  "notice's position read), commit_receipt (until the receipt is durable), "
+                  "create_position (a spontaneous payment)");
+  operations.setStoreTiming([&metrics](std::string_view call, double seconds) {
+    metrics.observe("ponte_store_duration_seconds", {{"call", call}}, seconds);
+  });
   NodeService service(operations, {config->node_listener.soap_path, codecLimits(*config)}, log,
                       {&metrics, store.get(), &clock});
 

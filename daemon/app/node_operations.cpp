@@ -2,6 +2,7 @@
 // thread; receipts and spontaneous positions complete on a store thread once durable.
 #include "app/node_operations.h"
 
+#include <chrono>
 #include <cstdio>
 
 #include "app/service_data.h"
@@ -42,7 +43,13 @@ core::Date dueDateOf(const core::PaymentOption& option, core::Date today) {
   return option.due_date;
 }
 
+double secondsSince(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
 }  // namespace
+
+void NodeOperations::setStoreTiming(StoreTiming timing) { store_timing_ = std::move(timing); }
 
 NodeOperations::NodeOperations(std::shared_ptr<const Directory> directory, store::Store& store,
                                const Clock& clock)
@@ -104,7 +111,9 @@ NodeOperations::findPayable(const core::Caller& caller, const core::QrCode& qr) 
     return fault(FaultCode::kPagamentoSconosciuto,
                  "notice number " + qr.notice_number + " is not managed by station " + r.station->id);
   }
+  const auto read_started = std::chrono::steady_clock::now();
   auto found = store_.findByNotice(caller.id_pa, qr.notice_number);
+  if (store_timing_) store_timing_("find_notice", secondsSince(read_started));
   if (!found) return fault(FaultCode::kSystemError, "the service is temporarily unable to read positions");
   if (!found.value()) {
     return fault(FaultCode::kPagamentoSconosciuto, "notice number " + qr.notice_number + " is unknown to the EC");
@@ -215,8 +224,11 @@ void NodeOperations::sendRt(const core::SendRtRequest& request, std::string raw_
   write.received_at_unix_ms = clock_.nowUnixMs();
   write.ledger_routes = r.ec->ledger_routes;
   const bool duplicate_ko = r.station->duplicate_receipt_ko;
-  store_.commitReceipt(std::move(write), [done = std::move(done), duplicate_ko](
+  store_.commitReceipt(std::move(write), [done = std::move(done), duplicate_ko,
+                                          timing = store_timing_,
+                                          started = std::chrono::steady_clock::now()](
                                              store::Result<store::ReceiptOutcome> outcome) {
+    if (timing) timing("commit_receipt", secondsSince(started));
     if (!outcome) {
       return done(fault(FaultCode::kSystemError, "the receipt could not be stored now: send it again later"));
     }
@@ -269,7 +281,9 @@ void NodeOperations::demand(const core::DemandRequest& request,
   };
   store_.createWithSequence(
       ec.fiscal_code, core::spontaneousCounter(station), make,
-      [done = std::move(done), ec](store::Result<core::DebtPosition> created) {
+      [done = std::move(done), ec, timing = store_timing_,
+       started = std::chrono::steady_clock::now()](store::Result<core::DebtPosition> created) {
+        if (timing) timing("create_position", secondsSince(started));
         if (!created || created.value().options.empty() || created.value().options[0].nav.empty()) {
           return done(fault(FaultCode::kSystemError, "the notice could not be created now: try again later"));
         }

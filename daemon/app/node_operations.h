@@ -5,6 +5,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <string_view>
 
 #include "app/clock.h"
 #include "app/directory.h"
@@ -19,6 +20,12 @@ class NodeOperations {
   // (configuration reload); each request uses the one current when it starts.
   NodeOperations(std::shared_ptr<const Directory> directory, store::Store& store,
                  const Clock& clock);
+
+  // Receives how long each database call of the node path took: "find_notice" (the read of a
+  // notice's position), "commit_receipt" (until the receipt is durable), "create_position" (a
+  // spontaneous payment). Set once, before any request.
+  using StoreTiming = std::function<void(std::string_view call, double seconds)>;
+  void setStoreTiming(StoreTiming timing);
 
   void setDirectory(std::shared_ptr<const Directory> directory);
   std::shared_ptr<const Directory> directory() const;
@@ -52,6 +59,7 @@ class NodeOperations {
   std::shared_ptr<const Directory> directory_;  // read and replaced with atomic_load/store
   store::Store& store_;
   const Clock& clock_;
+  StoreTiming store_timing_;
 };
 
 }  // namespace ponte::app

@@ -133,6 +133,9 @@ TEST_CASE("the admin listener answers health, readiness and metrics that follow 
   CHECK(e.samples.at(R"(ponte_node_tls_handshake_failures_total{reason="bad_certificate"})") >= 1);
   CHECK(e.samples.at(R"(ponte_node_tls_handshake_failures_total{reason="not_allowed"})") == 0);
   CHECK(e.samples.at("ponte_node_connections_total") >= 2);
+  // The database reads of the four requests that reached a notice (not the other EC's).
+  CHECK(e.types.at("ponte_store_duration_seconds") == "histogram");
+  CHECK(e.samples.at(R"(ponte_store_duration_seconds_count{call="find_notice"})") == 4);
 
   // The same requests are in the audit journal, with the client certificate's subject.
   std::string audit;
