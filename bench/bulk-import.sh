@@ -88,7 +88,7 @@ status=$?
 set -e
 end=$(date +%s.%N)
 [ "$status" = 0 ] || [ "$status" = 65 ] || { cat "$work/cli.err" >&2; exit 1; }
-cli_seconds=$(echo "$end - $start" | bc)
+cli_seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 cli_rss_mb=$(( $(tail -1 "$work/cli.rss") / 1024 ))
 cli_reported=$(grep -c ": paymentOption\[0\].transfer\[0\].iban" "$work/cli.err" || true)
 
@@ -113,7 +113,7 @@ http_status=$(curl -sS --cacert "$work/certs/ca.crt" -o "$work/http-report.json"
   --data-binary @"$work/positions.ndjson" \
   "https://localhost:$port/organizations/$ec/debtpositions/bulk")
 end=$(date +%s.%N)
-http_seconds=$(echo "$end - $start" | bc)
+http_seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 http_rss_mb=$(( $(awk '/VmHWM/ {print $2}' "/proc/$ponte_pid/status") / 1024 ))
 kill -TERM "$ponte_pid"
 wait "$ponte_pid" || true

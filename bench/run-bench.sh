@@ -4,6 +4,8 @@
 # start-up time and memory with 1 000 000 positions stored. Writes bench/results/latest.md and
 # latest.json.
 #   bench/run-bench.sh [BUILD_DIR] [SECONDS_PER_RUN]
+# Then the bulk import (bench/bulk-import.sh; BENCH_BULK=0 skips it) and the PostgreSQL runs
+# (tests/store/bench-postgres.sh; BENCH_POSTGRES=0 skips them).
 # Environment: BENCH_CONNECTIONS (default 16) for verify, getv2, mix and their echo run;
 # BENCH_RECEIPT_CONNECTIONS (default 64) for sendrtv2, whose durable commits are shared by the
 # receipts that arrive together, so its throughput grows with the receipts in flight.
@@ -180,4 +182,19 @@ python3 "$root/bench/write-report.py" "$root" "$work" \
   "rss_kib_1m=$(cat "$work/rss-1m")" "hwm_kib_1m=$hwm_kib_1m" "idle_kib_1m=$idle_kib_1m" \
   "db_bytes_1m=$(stat -c %s "$big/ponte.db")" "load_before=$load_before" \
   "load_after=$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The bulk import of 1 000 000 positions (1% bad lines), by the CLI and over HTTP.
+if [ "${BENCH_BULK:-1}" = 1 ]; then
+  say "bulk import of ${BENCH_BULK_POSITIONS:-1000000} positions"
+  "$root/bench/bulk-import.sh" "$build" "${BENCH_BULK_POSITIONS:-1000000}" > "$work/bulk.txt"
+  { echo; echo "## Bulk import"; echo; echo '```'; cat "$work/bulk.txt"; echo '```'; } \
+    >> "$root/bench/results/latest.md"
+fi
+# The node path on PostgreSQL, one and two instances (when the server binaries are installed).
+if [ "${BENCH_POSTGRES:-1}" = 1 ] && "$root/tests/store/postgres_test_server.sh" bin >/dev/null 2>&1; then
+  say "PostgreSQL runs"
+  BENCH_POSITIONS=20000 "$root/tests/store/bench-postgres.sh" "$build" "$seconds" >/dev/null
+  { echo; echo "## PostgreSQL"; echo; cat "$build/bench-postgres/results.md"; } \
+    >> "$root/bench/results/latest.md"
+fi
 cat "$root/bench/results/latest.md"
