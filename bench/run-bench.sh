@@ -144,6 +144,38 @@ run sendrtv2-half "$port" sendrtv2 "$work/positions" --connections "$receipt_con
 stop_sampler
 stop_ponte
 
+# The same receipts, each also delivered by the outbox to two webhook ledgers (two routes of the
+# EC, both served by an echo server over mutual TLS): delivery must not slow the node path.
+"$bench" --echo-server --port 0 --certs "$work/certs" > "$work/echo-ledger.out" &
+echo_pid=$!
+for _ in $(seq 500); do grep -q listening "$work/echo-ledger.out" 2>/dev/null && break; sleep 0.01; done
+ledger_port=$(sed -n 's/.* listening on [^ ]*:\([0-9]*\) .*/\1/p' "$work/echo-ledger.out")
+echo "bench-webhook-secret" > "$work/webhook.secret"
+sed -e 's/^\(    iban: "IT61X0306909606100000012345"\)$/\1\n    ledger_routes: [books, treasury]/' \
+  "$work/ponte.yaml" > "$work/ponte-webhooks.yaml"
+{
+  echo "ledgers:"
+  for route in books treasury; do
+    echo "  - name: $route"
+    echo "    type: webhook"
+    echo "    url: \"https://localhost:$ledger_port/$route\""
+    echo "    secret_file: \"$work/webhook.secret\""
+    echo "    client_certificate: \"$work/certs/node-client.crt\""
+    echo "    client_key: \"$work/certs/node-client.key\""
+    echo "    ca_file: \"$work/certs/ca.crt\""
+  done
+} >> "$work/ponte-webhooks.yaml"
+grep -q 'ledger_routes: \[books, treasury\]' "$work/ponte-webhooks.yaml" ||
+  { say "could not add the ledger routes"; exit 1; }
+start_ponte "$work/ponte-webhooks.yaml" "$work/ponte-webhooks.log"
+run sendrtv2-webhooks "$port" sendrtv2 "$work/positions" --connections "$receipt_connections" \
+  --pay-start "$pay_start"
+pay_start=$((pay_start + $(paid_in sendrtv2-webhooks)))
+stop_ponte
+kill -TERM "$echo_pid"
+wait "$echo_pid" || true
+echo_pid=""
+
 # 1 000 000 positions, imported once in chunks and kept in build/bench-1m between runs.
 if [ ! -f "$big/complete" ]; then
   say "making the 1 000 000-position database in $big (once)"
