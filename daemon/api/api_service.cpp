@@ -294,7 +294,9 @@ void ApiService::handle(net::HttpRequest&& request, net::Reply reply) {
   if (!caller->mayActFor(ec) || !directory_now->ec(ec)) return respond(notFound());
   params.erase(std::string(kEcParam));
 
-  if (!route->bulk && request.body.size() > options_.limits.max_body_bytes) {
+  const std::uint64_t body_size =
+      request.body_file ? request.body_file->size : request.body.size();
+  if (!route->bulk && body_size > options_.limits.max_body_bytes) {
     return respond(problemResponse(413, "the body is larger than " +
                                             std::to_string(options_.limits.max_body_bytes) +
                                             " bytes"));

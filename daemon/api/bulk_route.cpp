@@ -1,6 +1,7 @@
 // The bulk import route over the shared importer.
 #include "api/bulk_route.h"
 
+#include <fstream>
 #include <streambuf>
 
 #include <nlohmann/json.hpp>
@@ -14,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-// Reads a body in place: the import never copies it.
+// Reads a body in memory in place: the import never copies it.
 class ViewBuffer final : public std::streambuf {
  public:
   explicit ViewBuffer(const std::string& text) {
@@ -34,8 +35,17 @@ void bulkImportRoute(ApiCall& call, const Respond& respond) {
     return respond(problemResponse(
         415, "send the positions as application/json (an array), application/x-ndjson or text/csv"));
   }
+  // A large body arrives in a file the listener wrote (api_listener spools what exceeds
+  // limits.max_body_bytes); it is read as a stream, never held whole.
   ViewBuffer buffer(call.request.body);
-  std::istream in(&buffer);
+  std::ifstream file;
+  if (call.request.body_file) {
+    file.open(call.request.body_file->path, std::ios::binary);
+    if (!file) {
+      return respond(problemResponse(503, "the body could not be read back: send it again"));
+    }
+  }
+  std::istream in(call.request.body_file ? static_cast<std::streambuf*>(file.rdbuf()) : &buffer);
   auto reader = makeBulkReader(*format, in, call.limits.max_body_bytes);
 
   BulkOptions options;

@@ -27,6 +27,9 @@ net::ListenerOptions apiListenerOptions(const ops::Config& config, std::size_t m
   // The API updates with PUT and deletes with DELETE; PATCH reaches it so it can answer its own
   // 405 with the methods the path takes.
   o.methods = {"GET", "POST", "PUT", "DELETE", "PATCH"};
+  // Only a bulk import may be larger than limits.max_body_bytes: such a body goes to a temporary
+  // file and is read from there as a stream, so a large import never sits in memory.
+  o.spool_body_over = config.api_listener.limits.max_body_bytes;
   o.log = [&log](int level, std::string_view event, std::string_view detail) {
     const ops::LogLevel lv = level <= net::kLogError     ? ops::LogLevel::kError
                              : level <= net::kLogWarning ? ops::LogLevel::kWarning

@@ -1,10 +1,14 @@
 // Helpers of the plain request/response values a listener exchanges with its handler.
 #include "net/http_exchange.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 
 namespace ponte::net {
+
+BodyFile::~BodyFile() { ::unlink(path.c_str()); }
 
 std::string HttpRequest::header(std::string_view name) const {
   auto same = [&](const std::string& candidate) {

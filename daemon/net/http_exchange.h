@@ -2,7 +2,9 @@
 // Handlers never see a socket; the listener owns connections, TLS, deadlines and keep-alive.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,11 +18,23 @@ struct PeerIdentity {
   std::string address;             // "ip:port", for logs only
 };
 
+// A request body the listener wrote to a temporary file instead of memory (see
+// ListenerOptions::spool_body_over). The file is removed when the last reference goes.
+struct BodyFile {
+  BodyFile(std::string p, std::uint64_t n) : path(std::move(p)), size(n) {}
+  ~BodyFile();
+  BodyFile(const BodyFile&) = delete;
+  BodyFile& operator=(const BodyFile&) = delete;
+  std::string path;
+  std::uint64_t size = 0;
+};
+
 struct HttpRequest {
   std::string method;  // "POST"
   std::string target;  // path and query, e.g. "/nodo"
   std::vector<std::pair<std::string, std::string>> headers;  // names as received
-  std::string body;
+  std::string body;  // empty when body_file is set
+  std::shared_ptr<const BodyFile> body_file;
   PeerIdentity peer;
 
   // The first header of that name (case-insensitive), or "" when absent.

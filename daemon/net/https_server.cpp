@@ -10,9 +10,12 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/ssl.hpp>
 
 #include <malloc.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -20,6 +23,7 @@
 #include <cassert>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -412,6 +416,8 @@ class Session final : public SessionBase {
 
   void readHeader() {
     state_ = State::kReadHeader;
+    file_parser_.reset();
+    body_file_.reset();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
         options().max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
@@ -463,10 +469,47 @@ class Session final : public SessionBase {
   void readBody() {
     state_ = State::kReadBody;
     lowest().expires_after(milliseconds(options().read_body_ms));
+    const auto length = parser_->content_length();
+    if (options().spool_body_over > 0 && length && *length > options().spool_body_over) {
+      spoolBody(*length);
+      return;
+    }
     http::async_read(stream_, buffer_, *parser_, [self = self()](error_code ec, std::size_t) {
       if (self->closed_) return;
       if (ec) {
         self->onReadError(ec, "body");
+        return;
+      }
+      self->dispatch();
+    });
+  }
+
+  // Reads a large body into a temporary file rather than memory (options().spool_body_over).
+  void spoolBody(std::uint64_t length) {
+    std::string path = (std::filesystem::temp_directory_path() / "ponte-body-XXXXXX").string();
+    const int fd = ::mkstemp(path.data());
+    if (fd < 0) {
+      reject(http::status::service_unavailable, "cannot take the request body now\n",
+             "http.spool_failed", kLogError, "reason=cannot create a file in the temporary folder");
+      return;
+    }
+    ::close(fd);
+    body_file_ = std::make_shared<BodyFile>(path, length);
+    file_parser_.emplace(std::move(*parser_));
+    parser_.reset();
+    beast::error_code ec;
+    file_parser_->get().body().open(path.c_str(), beast::file_mode::write, ec);
+    if (ec) {
+      file_parser_.reset();
+      body_file_.reset();
+      reject(http::status::service_unavailable, "cannot take the request body now\n",
+             "http.spool_failed", kLogError, "reason=" + ec.message());
+      return;
+    }
+    http::async_read(stream_, buffer_, *file_parser_, [self = self()](error_code e, std::size_t) {
+      if (self->closed_) return;
+      if (e) {
+        self->onReadError(e, "body");
         return;
       }
       self->dispatch();
@@ -498,18 +541,28 @@ class Session final : public SessionBase {
   void dispatch() {
     state_ = State::kHandling;
     shared_->counters.requests++;
-    http::request<http::string_body> msg = parser_->release();
-    parser_.reset();
-    keep_alive_ = msg.keep_alive();
-
     HttpRequest request;
-    request.method.assign(msg.method_string().data(), msg.method_string().size());
-    request.target.assign(msg.target().data(), msg.target().size());
-    request.headers.reserve(8);
-    for (const auto& field : msg) {
-      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    const auto take = [&](auto& msg) {
+      keep_alive_ = msg.keep_alive();
+      request.method.assign(msg.method_string().data(), msg.method_string().size());
+      request.target.assign(msg.target().data(), msg.target().size());
+      request.headers.reserve(8);
+      for (const auto& field : msg) {
+        request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      }
+    };
+    if (file_parser_) {
+      http::request<http::file_body> msg = file_parser_->release();
+      file_parser_.reset();
+      msg.body().close();
+      take(msg);
+      request.body_file = std::move(body_file_);
+    } else {
+      http::request<http::string_body> msg = parser_->release();
+      parser_.reset();
+      take(msg);
+      request.body = std::move(msg.body());
     }
-    request.body = std::move(msg.body());
     request.peer = peer_;
 
     auto state = std::make_shared<ReplyState>(weak_from_this(), loop_.gate, shared_, ++seq_);
@@ -579,6 +632,8 @@ class Session final : public SessionBase {
     shared_->counters.rejected++;
     log(level, event, detail);
     parser_.reset();
+    file_parser_.reset();
+    body_file_.reset();
     response_ = {};
     response_.version(version_);
     response_.result(status);
@@ -681,6 +736,8 @@ class Session final : public SessionBase {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::file_body>> file_parser_;  // a spooled body
+  std::shared_ptr<BodyFile> body_file_;
   std::optional<http::response<http::empty_body>> continue_;
   http::response<http::string_body> response_;
   std::unique_ptr<std::array<char, 16384>> linger_buffer_;

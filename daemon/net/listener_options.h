@@ -62,6 +62,10 @@ struct ListenerOptions {
   std::size_t max_header_bytes = 16384;  // larger request line + headers: 431, closed
   std::size_t max_body_bytes = 1 << 20;  // larger body: 413, closed
   std::size_t max_connections = 10000;   // beyond this, new connections are closed at once
+  // A body with a Content-Length above this is written to a temporary file (in $TMPDIR, removed
+  // after the request) and handed over as HttpRequest::body_file, so a large upload never sits
+  // in memory. 0: every body is read into memory.
+  std::size_t spool_body_over = 0;
   // Methods passed to the handler; any other is answered 405 (with Allow) before the body is
   // read. Upper case, as on the wire.
   std::vector<std::string> methods = {"GET", "POST"};

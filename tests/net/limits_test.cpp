@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "net_fixture.h"
@@ -236,4 +239,57 @@ TEST_CASE("connections beyond max_connections are closed at once", "[e2e]") {
   auto response = d->request("GET", "/");
   REQUIRE(response);
   CHECK(response->status == 200);
+}
+
+TEST_CASE("a body over spool_body_over reaches the handler as a file that goes after it", "[e2e]") {
+  LogCapture log;
+  auto options = plainListener(log);
+  options.max_body_bytes = 4 << 20;
+  options.spool_body_over = 64 * 1024;
+  std::string seen_path;
+  std::string seen_content;
+  std::uint64_t seen_size = 0;
+  std::size_t seen_memory = 99;
+  std::string error;
+  auto server = HttpsServer::start(
+      options,
+      [&](HttpRequest&& request, Reply reply) {
+        seen_memory = request.body.size();
+        if (request.body_file) {
+          seen_path = request.body_file->path;
+          seen_size = request.body_file->size;
+          std::ifstream in(seen_path, std::ios::binary);
+          seen_content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
+        HttpResponse r;
+        r.content_type = "text/plain";
+        r.body = "ok\n";
+        reply(std::move(r));
+      },
+      1, &error);
+  INFO(error);
+  REQUIRE(server);
+  auto client = TlsClient::connect(plainClient(server->port()));
+  REQUIRE(client);
+
+  std::string body(1 << 20, 'x');
+  body[0] = 'a';
+  body.back() = 'z';
+  auto big = client->request("POST", "/bulk", body);
+  REQUIRE(big);
+  CHECK(big->status == 200);
+  CHECK(seen_memory == 0);
+  CHECK(seen_size == body.size());
+  CHECK(seen_content == body);
+  REQUIRE(!seen_path.empty());
+  // The request is over: its file is gone.
+  CHECK_FALSE(std::filesystem::exists(seen_path));
+
+  // A small body on the same connection stays in memory.
+  seen_path.clear();
+  auto small = client->request("POST", "/", std::string(1000, 'b'));
+  REQUIRE(small);
+  CHECK(small->status == 200);
+  CHECK(seen_memory == 1000);
+  CHECK(seen_path.empty());
 }
