@@ -63,6 +63,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  // Each connection from another address of 127/8: the listener closes first, and its TIME_WAIT
+  // entries would otherwise use up the ephemeral ports of 127.0.0.1 within a minute's run.
+  static std::uint32_t next_source = 0;
+  const std::uint32_t n = next_source++ % (1u << 20);
+  sockaddr_in source{};
+  source.sin_family = AF_INET;
+  source.sin_addr.s_addr = htonl((127u << 24) | ((1u + (n >> 16)) << 16) | (n & 0xffffu));
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) std::abort();
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) std::abort();
   // The listener may answer and close before reading everything (a request too large): a
   // failed write is not a finding.
