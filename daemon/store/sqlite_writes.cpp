@@ -9,6 +9,7 @@
 
 #include "core/payment_state.h"
 #include "store/position_codec.h"
+#include "store/position_rules.h"
 #include "store/receipt_json.h"
 #include "store/sqlite_reads.h"
 
@@ -21,39 +22,6 @@ Error conflict(std::string message) { return Error{ErrorKind::kConflict, std::mo
 Result<Done> expectDone(Connection& db, Statement& s, std::string_view context) {
   int rc = s.step();
   if (rc != SQLITE_DONE) return db.error(context, rc);
-  return Done{};
-}
-
-Result<Done> validate(const core::DebtPosition& p) {
-  if (p.ec_fiscal_code.empty()) return invalid("position without EC fiscal code");
-  if (p.iupd.empty()) return invalid("position without iupd");
-  std::set<std::string_view> navs, iuvs;
-  for (const auto& o : p.options) {
-    if (o.nav.empty() || o.iuv.empty()) {
-      return invalid("position " + p.iupd + ": an option has no notice number or IUV");
-    }
-    if (!navs.insert(o.nav).second) {
-      return invalid("position " + p.iupd + ": notice number " + o.nav + " appears twice");
-    }
-    if (!iuvs.insert(o.iuv).second) {
-      return invalid("position " + p.iupd + ": IUV " + o.iuv + " appears twice");
-    }
-  }
-  return Done{};
-}
-
-// A replacement may change a paid option's fields or move it to REPORTED, but not lose it: the
-// receipt that paid it is a fact, and a stale copy from the back office must not undo it.
-Result<Done> keepsPayments(const core::DebtPosition& stored, const core::DebtPosition& next) {
-  for (const auto& old : stored.options) {
-    if (old.status == core::OptionStatus::kUnpaid) continue;
-    auto it = std::find_if(next.options.begin(), next.options.end(),
-                           [&](const core::PaymentOption& o) { return o.nav == old.nav; });
-    if (it == next.options.end() || it->status == core::OptionStatus::kUnpaid) {
-      return conflict("position " + stored.iupd + ": notice " + old.nav +
-                      " is paid; the replacement would discard its payment");
-    }
-  }
   return Done{};
 }
 
@@ -145,7 +113,7 @@ Result<Done> updatePositionDocument(Connection& db, std::int64_t id, const core:
 }  // namespace
 
 Result<UpsertOutcome> writePosition(Connection& db, const core::DebtPosition& p, bool must_create) {
-  if (auto r = validate(p); !r) return r.error();
+  if (auto r = validatePosition(p); !r) return r.error();
   auto stored = findPositionRow(db, p.ec_fiscal_code, p.iupd);
   if (!stored) return stored.error();
   if (must_create && stored.value()) {
