@@ -145,11 +145,19 @@ CREATE TABLE cart_notices (
 CREATE INDEX payment_attempts_by_note ON payment_attempts (payment_note) WHERE payment_note <> '';
 )sql";
 
+// 5: SQLite drops the audit journal's EC indexes here, which its planner never used. PostgreSQL
+// keeps them: it plans the first runs of a prepared statement with their values (`ponte audit`
+// runs the query once per connection), which lets it use them.
+constexpr std::string_view kAuditIndexes = R"sql(
+COMMENT ON TABLE audit IS 'One row per node interaction, purged by age (audit.retention_days).';
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
     Migration{3, "paused ledger routes", kPausedRoutes},
     Migration{4, "portal carts", kCarts},
+    Migration{5, "audit journal indexes", kAuditIndexes},
 };
 
 // Taken by every migrator for the duration of one migration's transaction: a constant of ours

@@ -148,11 +148,21 @@ CREATE TABLE cart_notices (
 CREATE INDEX payment_attempts_by_note ON payment_attempts (payment_note) WHERE payment_note <> '';
 )sql";
 
+// The audit journal keeps only its time index: the journal's query filters by EC and notice
+// within a time range, which SQLite answers through audit_at, and the other two indexes cost
+// each recorded interaction a B-tree insert at a random place (a third of the node path's
+// time under a flood of paVerify).
+constexpr std::string_view kAuditTimeIndexOnly = R"sql(
+DROP INDEX IF EXISTS audit_ec_at;
+DROP INDEX IF EXISTS audit_ec_notice;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
     Migration{3, "paused ledger routes", kPausedRoutes},
     Migration{4, "portal carts", kCarts},
+    Migration{5, "audit journal indexes", kAuditTimeIndexOnly},
 };
 
 }  // namespace

@@ -201,8 +201,8 @@ Result<std::vector<StoredReceipt>> readReceiptsByNotice(Connection& db, const st
 }
 
 Result<std::vector<AuditEntry>> readAudit(Connection& db, const AuditFilter& f) {
-  // Empty filter values match everything; the indexes on (ec, at_ms) and (ec, notice, at_ms)
-  // serve the usual questions (one EC, one notice).
+  // Empty filter values match everything. SQLite walks the time index (audit_at) backwards from
+  // the end of the range and filters the EC and notice on the way.
   auto s = db.statement(
       "SELECT at_ms, operation, ec, notice, outcome, client_subject, latency_us FROM audit"
       " WHERE (?1 = '' OR ec = ?1) AND (?2 = '' OR notice = ?2) AND at_ms >= ?3 AND at_ms < ?4"

@@ -73,8 +73,10 @@ void Writer::submitSide(SideRecord record) {
     ++stats_.attempts_dropped;
     return;
   }
+  if (attempts_.empty()) first_side_ = std::chrono::steady_clock::now();
   attempts_.push_back(std::move(record));
-  wake_.notify_one();
+  // The writer sleeps on side records alone until they make a batch or their delay is up.
+  if (attempts_.size() == 1 || attempts_.size() == kMaxAttemptsPerBatch) wake_.notify_one();
 }
 
 bool Writer::onWriterThread() const { return std::this_thread::get_id() == thread_.get_id(); }
@@ -92,6 +94,11 @@ void Writer::loop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !jobs_.empty() || !attempts_.empty(); });
       if (jobs_.empty() && attempts_.empty()) return;  // stopping, and everything drained
+      if (jobs_.empty()) {
+        wake_.wait_until(lock, first_side_ + options_.side_delay, [&] {
+          return stopping_ || !jobs_.empty() || attempts_.size() >= kMaxAttemptsPerBatch;
+        });
+      }
       while (!jobs_.empty() && jobs.size() < options_.max_batch) {
         jobs.push_back(std::move(jobs_.front()));
         jobs_.pop_front();

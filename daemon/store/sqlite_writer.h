@@ -3,6 +3,7 @@
 // answered before that commit is durable.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -50,6 +51,10 @@ struct WriterOptions {
   std::size_t max_pending_attempts = 100000;
   // Checkpoint the WAL (outside the commit-to-answer path) once it holds this many pages.
   int checkpoint_pages = 1000;
+  // Side records with no job to ride along wait up to this long (or until a batch of them is
+  // pending) before a transaction of their own: under a flood of paVerify, a commit per request
+  // would make every reader's page cache stale and cost a WAL write each.
+  std::chrono::milliseconds side_delay{100};
 };
 
 class Writer {
@@ -100,6 +105,7 @@ class Writer {
   std::condition_variable wake_;
   std::deque<std::unique_ptr<WriteJob>> jobs_;
   std::vector<SideRecord> attempts_;
+  std::chrono::steady_clock::time_point first_side_;  // when attempts_ became non-empty
   bool stopping_ = false;
   Stats stats_;
 

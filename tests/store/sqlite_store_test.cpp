@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <future>
 #include <set>
@@ -282,6 +283,59 @@ TEST_CASE("store sqlite: jobs queued during a transaction share the next one", "
   CHECK(stats.transactions >= 2);
   CHECK(stats.transactions <= 3);
   CHECK(stats.jobs == 12);
+}
+
+TEST_CASE("store sqlite: side records wait for a job, a full batch or their delay", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("side.db");
+  REQUIRE(migrate(path).ok());
+  auto audit = [](int i) {
+    return AuditEntry{1000 + i, "paVerifyPaymentNotice", std::string(kEcA), "3" + std::to_string(i),
+                      "OK", "CN=node", 10};
+  };
+  auto wait_for = [](auto&& done) {
+    for (int i = 0; i < 500 && !done(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  };
+  SECTION("alone, they are committed together once their delay is up") {
+    sqlite::WriterOptions options;
+    options.side_delay = std::chrono::milliseconds(300);
+    sqlite::Writer writer(connect(path), options);
+    for (int i = 0; i < 10; ++i) writer.submitAudit(audit(i));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK(writer.stats().transactions == 0);  // still waiting: no commit per record
+    REQUIRE(wait_for([&] { return writer.stats().transactions == 1; }));
+    CHECK(writer.stats().attempts_written == 10);
+  }
+  SECTION("a job takes the waiting records along at once") {
+    sqlite::WriterOptions options;
+    options.side_delay = std::chrono::hours(1);
+    sqlite::Writer writer(connect(path), options);
+    for (int i = 0; i < 10; ++i) writer.submitAudit(audit(i));
+    std::atomic<int> ok{0}, failed{0};
+    writer.submit(std::make_unique<SequenceJob>("s", false, &ok, &failed));
+    REQUIRE(wait_for([&] { return ok.load() == 1; }));
+    CHECK(writer.stats().transactions == 1);
+    CHECK(writer.stats().attempts_written == 10);
+  }
+  SECTION("a full batch of them does not wait") {
+    sqlite::WriterOptions options;
+    options.side_delay = std::chrono::hours(1);
+    sqlite::Writer writer(connect(path), options);
+    for (int i = 0; i < 256; ++i) writer.submitAudit(audit(i));
+    REQUIRE(wait_for([&] { return writer.stats().attempts_written == 256; }));
+  }
+  SECTION("closing the writer commits the ones still waiting") {
+    sqlite::WriterOptions options;
+    options.side_delay = std::chrono::hours(1);
+    {
+      sqlite::Writer writer(connect(path), options);
+      for (int i = 0; i < 10; ++i) writer.submitAudit(audit(i));
+    }
+    CHECK(rawCount(path, "SELECT count(*) FROM audit") == 10);
+  }
 }
 
 TEST_CASE("store sqlite: a full writer queue refuses new jobs at once", "[store]") {
