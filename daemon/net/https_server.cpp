@@ -261,12 +261,11 @@ class Session final : public SessionBase {
 
  public:
   Session(std::shared_ptr<Shared> shared, Loop& loop, tcp::socket socket)
-      : shared_(std::move(shared)),
+      : slot_(shared),
+        shared_(std::move(shared)),
         loop_(loop),
         tls_context_(kTls ? shared_->currentTls() : nullptr),
         stream_(makeStream(std::move(socket), tls_context_.get())) {}
-
-  ~Session() override { shared_->connectionClosed(); }
 
   void start() override {
     loop_.sessions.emplace(this, shared_from_this());
@@ -730,6 +729,17 @@ class Session final : public SessionBase {
     loop_.sessions.erase(this);
   }
 
+  // Gives the connection's slot back when the session is gone. First, so destroyed last: the
+  // trim after a burst (connectionClosed) must come after the TLS state and buffers are freed,
+  // or the pages they free later stay with the allocator.
+  struct Slot {
+    explicit Slot(std::shared_ptr<Shared> s) : shared(std::move(s)) {}
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    ~Slot() { shared->connectionClosed(); }
+    std::shared_ptr<Shared> shared;
+  };
+  Slot slot_;
   std::shared_ptr<Shared> shared_;
   Loop& loop_;
   std::shared_ptr<ssl::context> tls_context_;  // before stream_, which is built from it
