@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "store/postgres_connection.h"
+#include "store/receipt_json.h"
 #include "store/postgres_migrations.h"
 #include "store/postgres_pool.h"
 #include "store/postgres_reads.h"
@@ -36,7 +37,9 @@ void answer(Fn& fn, Arg&& arg) noexcept {
 class ReceiptJob final : public WriteJob {
  public:
   ReceiptJob(ReceiptWrite write, std::function<void(Result<ReceiptOutcome>)> done)
-      : write_(std::move(write)), done_(std::move(done)) {}
+      : write_(std::move(write)), done_(std::move(done)) {
+    if (write_.receipt_json.empty()) write_.receipt_json = receiptToJson(write_.receipt);
+  }
 
   Result<Done> run(Connection& db) override {
     auto r = pg::writeReceipt(db, write_);

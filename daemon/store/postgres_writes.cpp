@@ -236,7 +236,7 @@ Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& w) {
       .add(outcome == ReceiptOutcome::kUnmatched)
       .add(w.v2)
       .add(w.raw_xml)
-      .add(receiptToJson(r))
+      .add(w.receipt_json.empty() ? receiptToJson(r) : w.receipt_json)
       .addTextArray(routes);
   auto inserted = db.query(
       "WITH r AS (INSERT INTO receipts (ec, receipt_id, notice_number, iuv, position_id,"

@@ -1,5 +1,11 @@
-// Receipt <-> JSON with nlohmann::json, without letting its exceptions escape.
+// Receipt <-> JSON. Written by hand in nlohmann::json's canonical form (sorted keys, its
+// escaping), which every paSendRT pays for; read, and written when a PSP sent invalid UTF-8,
+// with nlohmann::json, without letting its exceptions escape.
 #include "store/receipt_json.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -130,9 +136,223 @@ class Fields {
   bool ok_ = true;
 };
 
+
+// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points above
+// U+10FFFF): the text nlohmann::json writes unchanged.
+bool validUtf8(std::string_view s) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int more = 0;
+    unsigned char lo = 0x80, hi = 0xbf;  // the range of the second byte
+    if (c >= 0xc2 && c <= 0xdf) {
+      more = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      more = 2;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      more = 3;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    } else {
+      return false;
+    }
+    if (n - i <= static_cast<std::size_t>(more)) return false;
+    const auto second = static_cast<unsigned char>(s[i + 1]);
+    if (second < lo || second > hi) return false;
+    for (int k = 2; k <= more; ++k) {
+      const auto next = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+      if (next < 0x80 || next > 0xbf) return false;
+    }
+    i += static_cast<std::size_t>(more) + 1;
+  }
+  return true;
+}
+
+// One JSON object whose members are appended in any order and written sorted by key, as
+// nlohmann::json (a std::map) writes them. Values are already JSON text.
+class ObjectText {
+ public:
+  void text(std::string_view key, std::string_view value) {
+    if (!validUtf8(value)) valid_ = false;
+    std::string quoted;
+    quoted.reserve(value.size() + 2);
+    appendString(quoted, value);
+    members_.emplace_back(key, std::move(quoted));
+  }
+  void integer(std::string_view key, std::int64_t value) {
+    members_.emplace_back(key, std::to_string(value));
+  }
+  void boolean(std::string_view key, bool value) {
+    members_.emplace_back(key, value ? "true" : "false");
+  }
+  void raw(std::string_view key, std::string json, bool valid) {
+    if (!valid) valid_ = false;
+    members_.emplace_back(key, std::move(json));
+  }
+  // False when a text was not UTF-8: the caller writes the receipt with nlohmann instead.
+  bool valid() const { return valid_; }
+  std::string take() {
+    std::sort(members_.begin(), members_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t size = 2;
+    for (const auto& [key, value] : members_) size += key.size() + value.size() + 4;
+    std::string out;
+    out.reserve(size);
+    out += '{';
+    for (std::size_t i = 0; i < members_.size(); ++i) {
+      if (i > 0) out += ',';
+      appendString(out, members_[i].first);
+      out += ':';
+      out += members_[i].second;
+    }
+    out += '}';
+    return out;
+  }
+
+  // nlohmann::json's escaping without ensure_ascii: the two-character forms where JSON has
+  // them, other control characters as \u00xx, everything else as is.
+  static void appendString(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += '"';
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            out += "\\u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 0xf];
+          } else {
+            out += ch;
+          }
+      }
+    }
+    out += '"';
+  }
+
+ private:
+  std::vector<std::pair<std::string_view, std::string>> members_;
+  bool valid_ = true;
+};
+
+std::string metadataText(const std::vector<core::MapEntry>& entries, bool& valid) {
+  std::string out = "[";
+  for (const auto& e : entries) {
+    if (out.size() > 1) out += ',';
+    ObjectText entry;
+    entry.text("key", e.key);
+    entry.text("value", e.value);
+    if (!entry.valid()) valid = false;
+    out += entry.take();
+  }
+  out += ']';
+  return out;
+}
+
+std::string subjectText(const core::Subject& s, bool& valid) {
+  ObjectText o;
+  o.text("type", std::string_view(&s.type, 1));
+  o.text("fiscal_code", s.fiscal_code);
+  o.text("full_name", s.full_name);
+  o.text("street_name", s.street_name);
+  o.text("civic_number", s.civic_number);
+  o.text("postal_code", s.postal_code);
+  o.text("city", s.city);
+  o.text("province", s.province);
+  o.text("country", s.country);
+  o.text("email", s.email);
+  o.text("phone", s.phone);
+  if (!o.valid()) valid = false;
+  return o.take();
+}
+
+// The nlohmann::json form, for receipts with text that is not UTF-8.
+std::string receiptToJsonReplacing(const core::Receipt& r);
+
 }  // namespace
 
 std::string receiptToJson(const core::Receipt& r) {
+  bool valid = true;
+  std::string transfers = "[";
+  for (const auto& t : r.transfers) {
+    if (transfers.size() > 1) transfers += ',';
+    ObjectText o;
+    o.integer("id_transfer", t.id_transfer);
+    o.integer("amount_cents", t.amount);
+    o.text("fiscal_code_pa", t.fiscal_code_pa);
+    o.text("company_name", t.company_name);
+    o.text("iban", t.iban);
+    o.text("mbd_attachment", t.mbd_attachment);
+    o.text("remittance_information", t.remittance_information);
+    o.text("category", t.category);
+    bool metadata_valid = true;
+    std::string metadata = metadataText(t.metadata, metadata_valid);
+    o.raw("metadata", std::move(metadata), metadata_valid);
+    if (!o.valid()) valid = false;
+    transfers += o.take();
+  }
+  transfers += ']';
+  ObjectText o;
+  o.text("receipt_id", r.receipt_id);
+  o.text("notice_number", r.notice_number);
+  o.text("fiscal_code", r.fiscal_code);
+  o.text("outcome", r.outcome);
+  o.text("creditor_reference_id", r.creditor_reference_id);
+  o.integer("payment_amount_cents", r.payment_amount);
+  o.text("description", r.description);
+  o.text("company_name", r.company_name);
+  o.text("office_name", r.office_name);
+  bool debtor_valid = true;
+  std::string debtor = subjectText(r.debtor, debtor_valid);
+  o.raw("debtor", std::move(debtor), debtor_valid);
+  o.raw("transfers", std::move(transfers), valid);
+  o.text("id_psp", r.id_psp);
+  o.text("psp_fiscal_code", r.psp_fiscal_code);
+  o.text("psp_partita_iva", r.psp_partita_iva);
+  o.text("psp_company_name", r.psp_company_name);
+  o.text("id_channel", r.id_channel);
+  o.text("channel_description", r.channel_description);
+  o.text("payment_method", r.payment_method);
+  o.text("payment_note", r.payment_note);
+  o.text("id_bundle", r.id_bundle);
+  o.text("id_ci_bundle", r.id_ci_bundle);
+  o.text("payment_date_time", r.payment_date_time);
+  o.text("application_date", r.application_date);
+  o.text("transfer_date", r.transfer_date);
+  bool metadata_valid = true;
+  std::string metadata = metadataText(r.metadata, metadata_valid);
+  o.raw("metadata", std::move(metadata), metadata_valid);
+  if (r.payer) {
+    bool payer_valid = true;
+    std::string payer = subjectText(*r.payer, payer_valid);
+    o.raw("payer", std::move(payer), payer_valid);
+  }
+  if (r.fee) o.integer("fee_cents", *r.fee);
+  if (r.primary_ci_incurred_fee) {
+    o.integer("primary_ci_incurred_fee_cents", *r.primary_ci_incurred_fee);
+  }
+  if (r.stand_in) o.boolean("stand_in", *r.stand_in);
+  if (!o.valid()) return receiptToJsonReplacing(r);
+  return o.take();
+}
+
+namespace {
+
+std::string receiptToJsonReplacing(const core::Receipt& r) {
   json transfers = json::array();
   for (const auto& t : r.transfers) {
     transfers.push_back({{"id_transfer", t.id_transfer},
@@ -178,6 +398,8 @@ std::string receiptToJson(const core::Receipt& r) {
   // is never refused for its encoding.
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
+
+}  // namespace
 
 std::optional<core::Receipt> receiptFromJson(std::string_view text) {
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);

@@ -5,6 +5,7 @@
 #include <future>
 
 #include "store/sqlite_connection.h"
+#include "store/receipt_json.h"
 #include "store/sqlite_migrations.h"
 #include "store/sqlite_readers.h"
 #include "store/sqlite_reads.h"
@@ -30,7 +31,9 @@ void answer(Fn& fn, Arg&& arg) noexcept {
 class ReceiptJob final : public WriteJob {
  public:
   ReceiptJob(ReceiptWrite write, std::function<void(Result<ReceiptOutcome>)> done)
-      : write_(std::move(write)), done_(std::move(done)) {}
+      : write_(std::move(write)), done_(std::move(done)) {
+    if (write_.receipt_json.empty()) write_.receipt_json = receiptToJson(write_.receipt);
+  }
 
   Result<Done> run(Connection& db) override {
     auto r = sqlite::writeReceipt(db, write_);

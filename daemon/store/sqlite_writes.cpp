@@ -271,7 +271,7 @@ Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& w) {
         .bind(12, std::int64_t{outcome == ReceiptOutcome::kUnmatched})
         .bind(13, std::int64_t{w.v2})
         .bind(14, w.raw_xml)
-        .bind(15, receiptToJson(r));
+        .bind(15, w.receipt_json.empty() ? receiptToJson(r) : w.receipt_json);
     if (auto e = expectDone(db, *use, "insert receipt " + r.receipt_id); !e) return e.error();
     receipt_row = db.lastInsertRowid();
   }

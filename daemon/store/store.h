@@ -63,6 +63,9 @@ struct ReceiptWrite {
   std::string raw_xml;                     // the whole SOAP message as received
   std::int64_t received_at_unix_ms = 0;    // from the clock the caller was given
   std::vector<std::string> ledger_routes;  // one outbox delivery is committed per route
+  // receiptToJson(receipt), stored with it. The stores fill it on the caller's thread when it is
+  // empty, so that the writer thread, which every receipt waits for, does not build it.
+  std::string receipt_json;
 };
 
 enum class ReceiptOutcome {

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "store_fixtures.h"
 
 namespace ponte::store::testing {
@@ -59,6 +61,48 @@ TEST_CASE("store codec: receipt JSON survives invalid UTF-8 from a PSP", "[unit]
   REQUIRE(back.has_value());
   CHECK(back->receipt_id == "U");
   CHECK(back->description != r.description);  // replaced, not thrown
+}
+
+TEST_CASE("store codec: receipt JSON is in nlohmann::json's canonical form", "[unit][store]") {
+  // The form every stored receipt has had: sorted keys, no blanks, nlohmann's escaping. Any
+  // receipt written here must come out unchanged when nlohmann reads and writes it again.
+  auto canonical = [](const std::string& text) { return nlohmann::json::parse(text).dump(); };
+  core::Receipt r = receiptFor(kEcA, notice(1).nav, "TOKEN", 1).receipt;
+  CHECK(receiptToJson(r) == canonical(receiptToJson(r)));
+
+  r.description = "quote \" backslash \\ slash / tab \t newline \n cr \r bs \b ff \f";
+  using namespace std::string_literals;
+  r.company_name = "nul \0 bell \x07 us \x1f del \x7f"s;
+  r.office_name = "Citt\xc3\xa0 di Sant\xe2\x80\x99" "Angelo \xf0\x9f\x98\x80";  // a, quote, emoji
+  r.transfers[0].metadata = {{"k\"ey", "v\\al"}, {"", ""}};
+  r.metadata = {{"chiave", "valore"}};
+  r.debtor.type = 'G';
+  r.payer.reset();
+  r.fee.reset();
+  r.stand_in = true;
+  const std::string json = receiptToJson(r);
+  CHECK(json == canonical(json));
+  CHECK_THAT(json, Catch::Contains(R"("description":"quote \" backslash \\ slash / tab \t)"));
+  CHECK_THAT(json, Catch::Contains(R"(nul \u0000 bell \u0007 us \u001f del )"));
+  auto back = receiptFromJson(json);
+  REQUIRE(back.has_value());
+  CHECK(back->company_name == r.company_name);
+  CHECK(back->office_name == r.office_name);
+  CHECK(back->transfers[0].metadata == r.transfers[0].metadata);
+  CHECK(receiptToJson(*back) == json);
+
+  // Not UTF-8 anywhere in the receipt, down to a transfer's metadata: nlohmann writes it with
+  // the bad bytes replaced, and the result is still canonical.
+  for (int place = 0; place < 3; ++place) {
+    core::Receipt bad = r;
+    const std::string latin1 = "caff\xe8";
+    if (place == 0) bad.payment_note = latin1;
+    if (place == 1) bad.debtor.city = latin1;
+    if (place == 2) bad.transfers[0].metadata[0].value = latin1;
+    const std::string replaced = receiptToJson(bad);
+    CHECK(replaced == canonical(replaced));
+    CHECK_THAT(replaced, Catch::Contains("caff\xef\xbf\xbd"));
+  }
 }
 
 }  // namespace ponte::store::testing
