@@ -1275,14 +1275,15 @@ class Parser {
     if (!e) return;
     auto m = map(e->value, e->line(), e->path,
                  {"workers", "initial_backoff_s", "max_backoff_s", "jitter", "alert_after_s",
-                  "lease_s", "batch"});
+                  "lease_s", "batch", "nice"});
     if (!m) return;
     OutboxConfig& o = config_.outbox;
     for (auto [key, out, min, max] :
          {std::tuple("workers", &o.workers, 1, 64),
           std::tuple("initial_backoff_s", &o.initial_backoff_s, 1, 86'400),
           std::tuple("alert_after_s", &o.alert_after_s, 1, 604'800),
-          std::tuple("lease_s", &o.lease_s, 1, 86'400), std::tuple("batch", &o.batch, 1, 1000)}) {
+          std::tuple("lease_s", &o.lease_s, 1, 86'400), std::tuple("batch", &o.batch, 1, 1000),
+          std::tuple("nice", &o.nice, 0, 19)}) {
       if (const Entry* x = m->find(key)) {
         if (auto v = integer(*x, min, max)) *out = int(*v);
       }

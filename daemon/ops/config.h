@@ -205,6 +205,7 @@ struct OutboxConfig {
   int alert_after_s = 3600;     // a delivery pending longer raises an alert, 1..604800
   int lease_s = 300;            // a claimed delivery is reserved this long, 1..86400
   int batch = 20;               // deliveries claimed at once per EC, 1..1000
+  int nice = 10;                // the delivery threads' nice value, 0..19: the node path first
 };
 
 // pagoPA Checkout's EC API (POST /carts), for the portals' carts.

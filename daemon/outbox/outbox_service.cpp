@@ -12,6 +12,7 @@ OutboxOptions outboxOptions(const ops::OutboxConfig& config) {
   o.alert_after_ms = std::int64_t{config.alert_after_s} * 1000;
   o.lease_ms = std::int64_t{config.lease_s} * 1000;
   o.batch = config.batch;
+  o.nice = config.nice;
   return o;
 }
 

@@ -2,6 +2,11 @@
 // housekeeping that resumes ledgers an operator fixed and raises alerts on late deliveries.
 #include "outbox/outbox_worker.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <random>
 
 namespace ponte::outbox {
@@ -59,7 +64,16 @@ OutboxWorker::~OutboxWorker() { stop(); }
 
 void OutboxWorker::start() {
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
-    threads_.emplace_back([this] { loop(); });
+    threads_.emplace_back([this] {
+      // Linux gives each thread its own nice value; lowering one's own priority needs no right.
+      if (options_.nice > 0 &&
+          setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.nice) != 0) {
+        log_.warning("outbox.nice_failed", {{"nice", options_.nice},
+                                            {"detail", std::strerror(errno)},
+                                            {"action", "deliveries run at the daemon's priority"}});
+      }
+      loop();
+    });
   }
 }
 
@@ -106,25 +120,28 @@ std::size_t OutboxWorker::runOnce() {
     // Ledgers that answered RETRY in this batch, with their reason: down or overloaded, they
     // are not asked again for the batch's other receipts (each would wait for the timeout).
     std::map<std::string, std::string> failing;
+    Reports reports;
+    reports.reserve(claimed.value().size());
     for (const store::Delivery& d : claimed.value()) {
       // A delivery whose lease is nearly over may soon be taken by another worker: hand it back
       // rather than deliver it twice at once. So does a stop.
       if (stopping_.load() || clock_.nowUnixMs() >= d.next_attempt_unix_ms - options_.lease_ms / 10) {
-        release(d);
+        release(d, reports);
         continue;
       }
       if (auto it = failing.find(d.route); it != failing.end()) {
-        postpone(d, it->second);
+        postpone(d, it->second, reports);
         continue;
       }
-      if (auto why = deliverOne(d)) failing.emplace(d.route, *why);
+      if (auto why = deliverOne(d, reports)) failing.emplace(d.route, *why);
       ++attempted;
     }
+    record(ec, reports);
   }
   return attempted;
 }
 
-std::optional<std::string> OutboxWorker::deliverOne(const store::Delivery& d) {
+std::optional<std::string> OutboxWorker::deliverOne(const store::Delivery& d, Reports& reports) {
   store::DeliveryReport r;
   LedgerRoute* route = ledgers_.find(d.route);
   if (route == nullptr) {
@@ -139,7 +156,7 @@ std::optional<std::string> OutboxWorker::deliverOne(const store::Delivery& d) {
                 {"action", "define the ledger under ledgers and restart ponte"}});
     count(d.route, "retry");
     retried_.fetch_add(1);
-    report(d, r);
+    reports.push_back({d.id, std::move(r)});
     return std::nullopt;
   }
   if (route->disabled()) {
@@ -154,7 +171,7 @@ std::optional<std::string> OutboxWorker::deliverOne(const store::Delivery& d) {
     r.at_unix_ms = clock_.nowUnixMs();
     r.error = "ledger disabled: " + route->disabledReason();
     r.retry_at_unix_ms = r.at_unix_ms + (held ? 0 : options_.backoff.max_ms);
-    report(d, r);
+    reports.push_back({d.id, std::move(r)});
     return std::nullopt;
   }
   std::string error;
@@ -227,39 +244,40 @@ std::optional<std::string> OutboxWorker::deliverOne(const store::Delivery& d) {
       break;
     }
   }
-  report(d, r);
+  reports.push_back({d.id, std::move(r)});
   if (result.status == PONTE_LEDGER_RETRY) return result.message;
   return std::nullopt;
 }
 
-void OutboxWorker::postpone(const store::Delivery& d, const std::string& why) {
+void OutboxWorker::postpone(const store::Delivery& d, const std::string& why, Reports& reports) {
   store::DeliveryReport r;
   r.at_unix_ms = clock_.nowUnixMs();
   r.error = why + " (not tried: the ledger failed on an earlier receipt of the same pass)";
   r.retry_at_unix_ms = r.at_unix_ms + backoffDelayMs(options_.backoff, d.attempts, draw());
   postponed_.fetch_add(1);
   count(d.route, "postponed");
-  report(d, r);
+  reports.push_back({d.id, std::move(r)});
 }
 
-void OutboxWorker::report(const store::Delivery& d, const store::DeliveryReport& r) {
-  auto done = store_.reportDelivery(d.ec_fiscal_code, d.id, r);
+void OutboxWorker::record(const std::string& ec, const Reports& reports) {
+  if (reports.empty()) return;
+  auto done = store_.reportDeliveries(ec, reports);
   if (!done) {
-    // The lease runs out and another pass tries again: at worst the ledger sees the receipt
-    // twice, with the same idempotency key.
-    log_.warning("outbox.report_failed", {{"ec", d.ec_fiscal_code},
-                                          {"delivery", d.id},
+    // The leases run out and another pass tries again: at worst a ledger sees a receipt twice,
+    // with the same idempotency key.
+    log_.warning("outbox.report_failed", {{"ec", ec},
+                                          {"deliveries", static_cast<std::int64_t>(reports.size())},
                                           {"detail", done.error().message}});
   }
 }
 
-void OutboxWorker::release(const store::Delivery& d) {
+void OutboxWorker::release(const store::Delivery& d, Reports& reports) {
   store::DeliveryReport r;
   r.at_unix_ms = clock_.nowUnixMs();
   r.error = d.last_error;
   r.retry_at_unix_ms = r.at_unix_ms;
   released_.fetch_add(1);
-  report(d, r);
+  reports.push_back({d.id, std::move(r)});
 }
 
 void OutboxWorker::housekeeping() {

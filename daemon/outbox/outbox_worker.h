@@ -36,6 +36,9 @@ struct OutboxOptions {
   // How long a claimed delivery is reserved for its worker; after that another may take it.
   std::int64_t lease_ms = 300'000;
   int batch = 20;  // deliveries claimed at once per EC, 1..1000
+  // The delivery threads' nice value (0..19). Above 0 the event loops and the writer, which the
+  // node waits for, get the CPU first when it is short; deliveries catch up when it is not.
+  int nice = 10;
   // How long an idle thread waits (real time) before looking for due deliveries again.
   std::chrono::milliseconds idle_wait{1000};
   // Clock time between two checks of paused routes and of pending ages (0: every pass).
@@ -102,11 +105,15 @@ class OutboxWorker {
  private:
   void loop();
   void housekeeping();
+  // The results of one claimed batch, recorded together once the batch is done (one durable
+  // commit for the batch, not one per delivery). A crash before that delivers the batch again,
+  // with the same idempotency keys.
+  using Reports = std::vector<store::DeliveryOutcome>;
   // Attempts one delivery; returns the ledger's reason when it answered RETRY.
-  std::optional<std::string> deliverOne(const store::Delivery& d);
-  void postpone(const store::Delivery& d, const std::string& why);
-  void report(const store::Delivery& d, const store::DeliveryReport& r);
-  void release(const store::Delivery& d);
+  std::optional<std::string> deliverOne(const store::Delivery& d, Reports& reports);
+  void postpone(const store::Delivery& d, const std::string& why, Reports& reports);
+  void release(const store::Delivery& d, Reports& reports);
+  void record(const std::string& ec, const Reports& reports);
   void count(const std::string& route, const char* outcome);
   // The EC's deliveries in that state (up to 10000); -1 when the store does not answer.
   std::int64_t countDeliveries(const std::string& ec, store::DeliveryState state);

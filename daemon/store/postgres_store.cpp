@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "store/postgres_connection.h"
+#include "store/delivery_reports.h"
 #include "store/receipt_json.h"
 #include "store/postgres_migrations.h"
 #include "store/postgres_pool.h"
@@ -270,11 +271,13 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<Done> reportDelivery(const std::string& ec, std::int64_t delivery_id,
-                              const DeliveryReport& report) override {
-    // Not repeated on a lost connection: a report that did commit would then say kNotFound.
-    return once<Done>(
-        [&](Connection& db) { return pg::writeDeliveryReport(db, ec, delivery_id, report); });
+  Result<std::int64_t> reportDeliveries(const std::string& ec,
+                                        const std::vector<DeliveryOutcome>& outcomes) override {
+    // Repeated on a lost connection: reports that did commit are then skipped, no longer pending.
+    return transact<std::int64_t>(
+        [&](Connection& db) {
+          return writeDeliveryReports(db, ec, outcomes, pg::writeDeliveryReport);
+        });
   }
 
   Result<std::int64_t> replayDeliveries(const std::string& ec,

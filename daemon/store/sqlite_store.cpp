@@ -5,6 +5,7 @@
 #include <future>
 
 #include "store/sqlite_connection.h"
+#include "store/delivery_reports.h"
 #include "store/receipt_json.h"
 #include "store/sqlite_migrations.h"
 #include "store/sqlite_readers.h"
@@ -260,10 +261,12 @@ class SqliteStore final : public Store {
     });
   }
 
-  Result<Done> reportDelivery(const std::string& ec, std::int64_t delivery_id,
-                              const DeliveryReport& report) override {
-    return wait<Done>(
-        [=](Connection& db) { return sqlite::writeDeliveryReport(db, ec, delivery_id, report); });
+  Result<std::int64_t> reportDeliveries(const std::string& ec,
+                                        const std::vector<DeliveryOutcome>& outcomes) override {
+    return wait<std::int64_t>(
+        [&](Connection& db) {
+          return writeDeliveryReports(db, ec, outcomes, sqlite::writeDeliveryReport);
+        });
   }
 
   Result<std::int64_t> replayDeliveries(const std::string& ec,

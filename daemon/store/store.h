@@ -128,6 +128,12 @@ struct DeliveryReport {
   std::optional<std::int64_t> retry_at_unix_ms;  // failed: when to retry; nullopt: dead letter
 };
 
+// What became of one claimed delivery.
+struct DeliveryOutcome {
+  std::int64_t delivery_id = 0;
+  DeliveryReport report;
+};
+
 struct PositionFilter {
   std::optional<core::PositionStatus> status;
   std::optional<core::Date> due_from, due_to;
@@ -305,10 +311,24 @@ class Store {
                                                         std::int64_t lease_until_unix_ms,
                                                         int limit) = 0;
 
-  // Records the result of an attempt on a pending delivery of the EC: delivered, failed and due
-  // again at retry_at, or dead. kNotFound when no such pending delivery exists in the EC.
-  virtual Result<Done> reportDelivery(const std::string& ec, std::int64_t delivery_id,
-                                      const DeliveryReport& report) = 0;
+  // Records the results of attempts on pending deliveries of the EC (delivered, failed and due
+  // again at retry_at, or dead), all in one durable transaction: a worker reports a claimed
+  // batch at once. Returns how many were recorded; a delivery that is not pending in the EC
+  // (any more) is skipped.
+  virtual Result<std::int64_t> reportDeliveries(const std::string& ec,
+                                                const std::vector<DeliveryOutcome>& outcomes) = 0;
+
+  // One report. kNotFound when no such pending delivery exists in the EC.
+  Result<Done> reportDelivery(const std::string& ec, std::int64_t delivery_id,
+                              const DeliveryReport& report) {
+    auto recorded = reportDeliveries(ec, {DeliveryOutcome{delivery_id, report}});
+    if (!recorded) return recorded.error();
+    if (recorded.value() == 0) {
+      return Error{ErrorKind::kNotFound,
+                   "no pending delivery " + std::to_string(delivery_id) + " in EC " + ec};
+    }
+    return Done{};
+  }
 
   // An operator's replay: puts the EC's dead deliveries (all, or only delivery_id) back to
   // pending, due at now_unix_ms, with their attempt count reset. Returns how many.
