@@ -54,7 +54,7 @@ struct WriterOptions {
   // Side records with no job to ride along wait up to this long (or until a batch of them is
   // pending) before a transaction of their own: under a flood of paVerify, a commit per request
   // would make every reader's page cache stale and cost a WAL write each.
-  std::chrono::milliseconds side_delay{100};
+  std::chrono::milliseconds side_delay{10};
 };
 
 class Writer {
