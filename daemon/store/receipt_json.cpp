@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/utf8.h"
+
 namespace ponte::store {
 namespace {
 
@@ -137,50 +139,13 @@ class Fields {
 };
 
 
-// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points above
-// U+10FFFF): the text nlohmann::json writes unchanged.
-bool validUtf8(std::string_view s) {
-  std::size_t i = 0;
-  const std::size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int more = 0;
-    unsigned char lo = 0x80, hi = 0xbf;  // the range of the second byte
-    if (c >= 0xc2 && c <= 0xdf) {
-      more = 1;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      more = 2;
-      if (c == 0xe0) lo = 0xa0;
-      if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      more = 3;
-      if (c == 0xf0) lo = 0x90;
-      if (c == 0xf4) hi = 0x8f;
-    } else {
-      return false;
-    }
-    if (n - i <= static_cast<std::size_t>(more)) return false;
-    const auto second = static_cast<unsigned char>(s[i + 1]);
-    if (second < lo || second > hi) return false;
-    for (int k = 2; k <= more; ++k) {
-      const auto next = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-      if (next < 0x80 || next > 0xbf) return false;
-    }
-    i += static_cast<std::size_t>(more) + 1;
-  }
-  return true;
-}
-
 // One JSON object whose members are appended in any order and written sorted by key, as
 // nlohmann::json (a std::map) writes them. Values are already JSON text.
 class ObjectText {
  public:
   void text(std::string_view key, std::string_view value) {
-    if (!validUtf8(value)) valid_ = false;
+    // Text that is not well-formed UTF-8 is left to nlohmann, which replaces the bad bytes.
+    if (!core::utf8Length(value)) valid_ = false;
     std::string quoted;
     quoted.reserve(value.size() + 2);
     appendString(quoted, value);
