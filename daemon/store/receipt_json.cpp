@@ -1,6 +1,6 @@
 // Receipt <-> JSON. Written by hand in nlohmann::json's canonical form (sorted keys, its
-// escaping), which every paSendRT pays for; read, and written when a PSP sent invalid UTF-8,
-// with nlohmann::json, without letting its exceptions escape.
+// escaping), which every paSendRT pays for; read with nlohmann::json, without letting its
+// exceptions escape.
 #include "store/receipt_json.h"
 
 #include <algorithm>
@@ -15,26 +15,6 @@ namespace ponte::store {
 namespace {
 
 using nlohmann::json;
-
-json metadataJson(const std::vector<core::MapEntry>& entries) {
-  json out = json::array();
-  for (const auto& e : entries) out.push_back({{"key", e.key}, {"value", e.value}});
-  return out;
-}
-
-json subjectJson(const core::Subject& s) {
-  return {{"type", std::string(1, s.type)},
-          {"fiscal_code", s.fiscal_code},
-          {"full_name", s.full_name},
-          {"street_name", s.street_name},
-          {"civic_number", s.civic_number},
-          {"postal_code", s.postal_code},
-          {"city", s.city},
-          {"province", s.province},
-          {"country", s.country},
-          {"email", s.email},
-          {"phone", s.phone}};
-}
 
 // Field readers: a missing key keeps the default, a key of the wrong type fails the whole read.
 class Fields {
@@ -140,12 +120,11 @@ class Fields {
 
 
 // One JSON object whose members are appended in any order and written sorted by key, as
-// nlohmann::json (a std::map) writes them. Values are already JSON text.
+// nlohmann::json (a std::map) writes them, so receipts stored by earlier versions and these read
+// the same. Values are already JSON text.
 class ObjectText {
  public:
   void text(std::string_view key, std::string_view value) {
-    // Text that is not well-formed UTF-8 is left to nlohmann, which replaces the bad bytes.
-    if (!core::utf8Length(value)) valid_ = false;
     std::string quoted;
     quoted.reserve(value.size() + 2);
     appendString(quoted, value);
@@ -157,12 +136,7 @@ class ObjectText {
   void boolean(std::string_view key, bool value) {
     members_.emplace_back(key, value ? "true" : "false");
   }
-  void raw(std::string_view key, std::string json, bool valid) {
-    if (!valid) valid_ = false;
-    members_.emplace_back(key, std::move(json));
-  }
-  // False when a text was not UTF-8: the caller writes the receipt with nlohmann instead.
-  bool valid() const { return valid_; }
+  void raw(std::string_view key, std::string json) { members_.emplace_back(key, std::move(json)); }
   std::string take() {
     std::sort(members_.begin(), members_.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -182,12 +156,25 @@ class ObjectText {
   }
 
   // nlohmann::json's escaping without ensure_ascii: the two-character forms where JSON has
-  // them, other control characters as \u00xx, everything else as is.
+  // them, other control characters as \u00xx, well-formed UTF-8 as is. Receipts carry free text
+  // from PSPs: a byte that is not part of well-formed UTF-8 becomes U+FFFD rather than making
+  // the receipt unstorable.
   static void appendString(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out += '"';
-    for (const char ch : s) {
-      const auto c = static_cast<unsigned char>(ch);
+    for (std::size_t i = 0; i < s.size();) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x80) {
+        const std::size_t n = core::utf8SequenceBytes(s, i);
+        if (n == 0) {
+          out += "\xef\xbf\xbd";
+          ++i;
+        } else {
+          out.append(s.substr(i, n));
+          i += n;
+        }
+        continue;
+      }
       switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -202,33 +189,32 @@ class ObjectText {
             out += kHex[c >> 4];
             out += kHex[c & 0xf];
           } else {
-            out += ch;
+            out += static_cast<char>(c);
           }
       }
+      ++i;
     }
     out += '"';
   }
 
  private:
   std::vector<std::pair<std::string_view, std::string>> members_;
-  bool valid_ = true;
 };
 
-std::string metadataText(const std::vector<core::MapEntry>& entries, bool& valid) {
+std::string metadataText(const std::vector<core::MapEntry>& entries) {
   std::string out = "[";
   for (const auto& e : entries) {
     if (out.size() > 1) out += ',';
     ObjectText entry;
     entry.text("key", e.key);
     entry.text("value", e.value);
-    if (!entry.valid()) valid = false;
     out += entry.take();
   }
   out += ']';
   return out;
 }
 
-std::string subjectText(const core::Subject& s, bool& valid) {
+std::string subjectText(const core::Subject& s) {
   ObjectText o;
   o.text("type", std::string_view(&s.type, 1));
   o.text("fiscal_code", s.fiscal_code);
@@ -241,17 +227,12 @@ std::string subjectText(const core::Subject& s, bool& valid) {
   o.text("country", s.country);
   o.text("email", s.email);
   o.text("phone", s.phone);
-  if (!o.valid()) valid = false;
   return o.take();
 }
-
-// The nlohmann::json form, for receipts with text that is not UTF-8.
-std::string receiptToJsonReplacing(const core::Receipt& r);
 
 }  // namespace
 
 std::string receiptToJson(const core::Receipt& r) {
-  bool valid = true;
   std::string transfers = "[";
   for (const auto& t : r.transfers) {
     if (transfers.size() > 1) transfers += ',';
@@ -264,10 +245,7 @@ std::string receiptToJson(const core::Receipt& r) {
     o.text("mbd_attachment", t.mbd_attachment);
     o.text("remittance_information", t.remittance_information);
     o.text("category", t.category);
-    bool metadata_valid = true;
-    std::string metadata = metadataText(t.metadata, metadata_valid);
-    o.raw("metadata", std::move(metadata), metadata_valid);
-    if (!o.valid()) valid = false;
+    o.raw("metadata", metadataText(t.metadata));
     transfers += o.take();
   }
   transfers += ']';
@@ -281,10 +259,8 @@ std::string receiptToJson(const core::Receipt& r) {
   o.text("description", r.description);
   o.text("company_name", r.company_name);
   o.text("office_name", r.office_name);
-  bool debtor_valid = true;
-  std::string debtor = subjectText(r.debtor, debtor_valid);
-  o.raw("debtor", std::move(debtor), debtor_valid);
-  o.raw("transfers", std::move(transfers), valid);
+  o.raw("debtor", subjectText(r.debtor));
+  o.raw("transfers", std::move(transfers));
   o.text("id_psp", r.id_psp);
   o.text("psp_fiscal_code", r.psp_fiscal_code);
   o.text("psp_partita_iva", r.psp_partita_iva);
@@ -298,73 +274,15 @@ std::string receiptToJson(const core::Receipt& r) {
   o.text("payment_date_time", r.payment_date_time);
   o.text("application_date", r.application_date);
   o.text("transfer_date", r.transfer_date);
-  bool metadata_valid = true;
-  std::string metadata = metadataText(r.metadata, metadata_valid);
-  o.raw("metadata", std::move(metadata), metadata_valid);
-  if (r.payer) {
-    bool payer_valid = true;
-    std::string payer = subjectText(*r.payer, payer_valid);
-    o.raw("payer", std::move(payer), payer_valid);
-  }
+  o.raw("metadata", metadataText(r.metadata));
+  if (r.payer) o.raw("payer", subjectText(*r.payer));
   if (r.fee) o.integer("fee_cents", *r.fee);
   if (r.primary_ci_incurred_fee) {
     o.integer("primary_ci_incurred_fee_cents", *r.primary_ci_incurred_fee);
   }
   if (r.stand_in) o.boolean("stand_in", *r.stand_in);
-  if (!o.valid()) return receiptToJsonReplacing(r);
   return o.take();
 }
-
-namespace {
-
-std::string receiptToJsonReplacing(const core::Receipt& r) {
-  json transfers = json::array();
-  for (const auto& t : r.transfers) {
-    transfers.push_back({{"id_transfer", t.id_transfer},
-                         {"amount_cents", t.amount},
-                         {"fiscal_code_pa", t.fiscal_code_pa},
-                         {"company_name", t.company_name},
-                         {"iban", t.iban},
-                         {"mbd_attachment", t.mbd_attachment},
-                         {"remittance_information", t.remittance_information},
-                         {"category", t.category},
-                         {"metadata", metadataJson(t.metadata)}});
-  }
-  json out = {{"receipt_id", r.receipt_id},
-              {"notice_number", r.notice_number},
-              {"fiscal_code", r.fiscal_code},
-              {"outcome", r.outcome},
-              {"creditor_reference_id", r.creditor_reference_id},
-              {"payment_amount_cents", r.payment_amount},
-              {"description", r.description},
-              {"company_name", r.company_name},
-              {"office_name", r.office_name},
-              {"debtor", subjectJson(r.debtor)},
-              {"transfers", std::move(transfers)},
-              {"id_psp", r.id_psp},
-              {"psp_fiscal_code", r.psp_fiscal_code},
-              {"psp_partita_iva", r.psp_partita_iva},
-              {"psp_company_name", r.psp_company_name},
-              {"id_channel", r.id_channel},
-              {"channel_description", r.channel_description},
-              {"payment_method", r.payment_method},
-              {"payment_note", r.payment_note},
-              {"id_bundle", r.id_bundle},
-              {"id_ci_bundle", r.id_ci_bundle},
-              {"payment_date_time", r.payment_date_time},
-              {"application_date", r.application_date},
-              {"transfer_date", r.transfer_date},
-              {"metadata", metadataJson(r.metadata)}};
-  if (r.payer) out["payer"] = subjectJson(*r.payer);
-  if (r.fee) out["fee_cents"] = *r.fee;
-  if (r.primary_ci_incurred_fee) out["primary_ci_incurred_fee_cents"] = *r.primary_ci_incurred_fee;
-  if (r.stand_in) out["stand_in"] = *r.stand_in;
-  // Receipts carry free text from PSPs; replace rather than throw on invalid UTF-8 so a receipt
-  // is never refused for its encoding.
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-}  // namespace
 
 std::optional<core::Receipt> receiptFromJson(std::string_view text) {
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);

@@ -91,8 +91,8 @@ TEST_CASE("store codec: receipt JSON is in nlohmann::json's canonical form", "[u
   CHECK(back->transfers[0].metadata == r.transfers[0].metadata);
   CHECK(receiptToJson(*back) == json);
 
-  // Not UTF-8 anywhere in the receipt, down to a transfer's metadata: nlohmann writes it with
-  // the bad bytes replaced, and the result is still canonical.
+  // Not UTF-8 anywhere in the receipt, down to a transfer's metadata: each bad byte becomes
+  // U+FFFD, well-formed characters around it are kept, and the result is still canonical.
   for (int place = 0; place < 3; ++place) {
     core::Receipt bad = r;
     const std::string latin1 = "caff\xe8";
@@ -103,6 +103,12 @@ TEST_CASE("store codec: receipt JSON is in nlohmann::json's canonical form", "[u
     CHECK(replaced == canonical(replaced));
     CHECK_THAT(replaced, Catch::Contains("caff\xef\xbf\xbd"));
   }
+  core::Receipt truncated = r;
+  truncated.description = "a\xe2\x82" "b \xc3\xa0 \xed\xa0\x80";  // cut euro sign; a; a surrogate
+  auto back_truncated = receiptFromJson(receiptToJson(truncated));
+  REQUIRE(back_truncated.has_value());
+  CHECK(back_truncated->description ==
+        "a\xef\xbf\xbd\xef\xbf\xbd" "b \xc3\xa0 \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 }
 
 }  // namespace ponte::store::testing
