@@ -6,6 +6,7 @@
 // and every request it hands on must be within its limits.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -51,6 +52,23 @@ net::HttpsServer& listener() {
   return *server;
 }
 
+// libFuzzer's SIGALRM (its -timeout watchdog) interrupts a blocking connect with EINTR while the
+// connection goes on being set up: wait for it and take its outcome rather than failing.
+bool connectThroughSignals(int fd, const sockaddr_in& address) {
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) return true;
+  if (errno != EINTR) return false;
+  pollfd ready{fd, POLLOUT, 0};
+  int n;
+  do n = ::poll(&ready, 1, 5000);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) return false;
+  int error = 0;
+  socklen_t length = sizeof error;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) return false;
+  errno = error;
+  return error == 0;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -74,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const int no_port = 1;
   ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &no_port, sizeof no_port);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0 ||
-      ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+      !connectThroughSignals(fd, address)) {
     // Out of local ports is the machine's limit, not the listener's fault: skip the input.
     if (errno == EADDRNOTAVAIL || errno == EADDRINUSE) {
       ::close(fd);
@@ -87,6 +105,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t sent = 0;
   while (sent < size) {
     const ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     sent += static_cast<std::size_t>(n);
   }
@@ -97,6 +116,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
     if (n == 0) break;
     if (n < 0) {
+      if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) std::abort();  // the listener hung
       break;                                                       // reset: closed
     }
