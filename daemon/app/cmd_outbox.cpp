@@ -15,6 +15,7 @@
 #include "core/money.h"
 #include "outbox/ledger_receipt.h"
 #include "outbox/ledger_set.h"
+#include "store/delivery_reports.h"
 
 namespace ponte::app {
 namespace {
@@ -37,8 +38,9 @@ Nothing is dropped: a dead delivery waits for an operator.
   list     deliveries by EC and state, oldest first. --state waiting (the default) shows pending
            and dead ones; --ec limits to one EC (default: every configured EC); at most --limit
            rows (1..1000, default 100).
-  show     one delivery: EC, ledger, state, attempts, last error, next attempt, the receipt and
-           the Idempotency-Key the ledger sees.
+  show     one delivery: EC, ledger, state, attempts, last error, next attempt, its history
+           (each failed attempt with the ledger's answer, each retry by an operator, the
+           delivery), the receipt and the Idempotency-Key the ledger sees.
   retry    puts a dead delivery (or, with --all-dead, every dead delivery of --ec or of every
            EC) back to pending, due now, with its attempts counted from zero. Fix the cause
            first (the ledger's data, its configuration): the same receipt is sent again.
@@ -236,6 +238,31 @@ int list(const Args& args, const ops::Config& config, store::Store& store) {
   return kExitOk;
 }
 
+// The attempts that did not deliver, the operator's replays, and the delivery itself.
+void printHistory(const store::Delivery& d, const std::vector<store::DeliveryAttempt>& history) {
+  if (history.empty() && d.state != store::DeliveryState::kDelivered) return;
+  std::cout << "  history:\n";
+  for (const auto& a : history) {
+    std::cout << "    " << isoUtc(a.at_unix_ms) << "  ";
+    switch (a.outcome) {
+      case store::DeliveryAttempt::Outcome::kRetry:
+        std::cout << "attempt " << a.attempt << " failed, to retry: " << a.error;
+        break;
+      case store::DeliveryAttempt::Outcome::kDead:
+        std::cout << "attempt " << a.attempt << " refused, dead letter: " << a.error;
+        break;
+      case store::DeliveryAttempt::Outcome::kReplayed:
+        std::cout << "sent again by an operator (`ponte outbox retry`)";
+        break;
+    }
+    std::cout << "\n";
+  }
+  if (d.state == store::DeliveryState::kDelivered) {
+    std::cout << "    " << isoUtc(d.delivered_unix_ms) << "  attempt " << d.attempts
+              << " delivered\n";
+  }
+}
+
 int show(const Args& args, const ops::Config& config, store::Store& store) {
   if (args.positional().size() != 2) return usage("show takes one delivery ID");
   auto id = parseId(args.positional()[1]);
@@ -249,8 +276,17 @@ int show(const Args& args, const ops::Config& config, store::Store& store) {
   }
   const store::Delivery& d = *found.value();
   const auto paused = pausedRoutes(store);
+  auto history = store.listDeliveryAttempts(d.ec_fiscal_code, d.id);
+  if (!history) return storeError("show", history.error());
   if (args.has("json")) {
     nlohmann::json j = deliveryJson(d);
+    j["history"] = nlohmann::json::array();
+    for (const auto& a : history.value()) {
+      j["history"].push_back({{"attempt", a.attempt},
+                              {"at", isoUtc(a.at_unix_ms)},
+                              {"outcome", store::deliveryAttemptOutcomeName(a.outcome)},
+                              {"error", a.error}});
+    }
     if (auto p = paused.find(d.route); p != paused.end()) {
       j["routePaused"] = {{"since", isoUtc(p->second.paused_unix_ms)},
                           {"reason", p->second.reason}};
@@ -279,6 +315,7 @@ int show(const Args& args, const ops::Config& config, store::Store& store) {
     std::cout << "  route paused:     since " << isoUtc(p->second.paused_unix_ms) << ": "
               << p->second.reason << " (`ponte outbox resume " << d.route << "`)\n";
   }
+  printHistory(d, history.value());
   std::cout << "  receipt id:       " << d.receipt.receipt_id << "\n"
             << "  notice number:    " << d.receipt.notice_number << "\n"
             << "  iuv:              " << d.receipt.iuv << "\n"

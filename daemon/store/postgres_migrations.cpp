@@ -152,12 +152,27 @@ constexpr std::string_view kAuditIndexes = R"sql(
 COMMENT ON TABLE audit IS 'One row per node interaction, purged by age (audit.retention_days).';
 )sql";
 
+// 6: what became of each delivery attempt that did not deliver, and each operator's replay, for
+// `ponte outbox show`. A delivered attempt needs no row: the outbox row's delivered_ms says it.
+constexpr std::string_view kDeliveryAttempts = R"sql(
+CREATE TABLE delivery_attempts (
+  id          BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  delivery_id BIGINT  NOT NULL REFERENCES outbox (id),
+  attempt     INTEGER NOT NULL,
+  at_ms       BIGINT  NOT NULL,
+  outcome     TEXT    NOT NULL CHECK (outcome IN ('retry', 'dead', 'replayed')),
+  error       TEXT    NOT NULL
+);
+CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts (delivery_id, id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
     Migration{3, "paused ledger routes", kPausedRoutes},
     Migration{4, "portal carts", kCarts},
     Migration{5, "audit journal indexes", kAuditIndexes},
+    Migration{6, "delivery attempts", kDeliveryAttempts},
 };
 
 // Taken by every migrator for the duration of one migration's transaction: a constant of ours

@@ -1,6 +1,7 @@
 // Read statements of the PostgreSQL engine.
 #include "store/postgres_reads.h"
 
+#include "store/delivery_reports.h"
 #include "store/position_codec.h"
 
 namespace ponte::store::pg {
@@ -247,6 +248,22 @@ Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db) {
   for (int i = 0; i < rows.value().size(); ++i) {
     out.push_back(PausedRoute{std::string(rows.value().text(i, 0)), rows.value().int64(i, 1),
                               std::string(rows.value().text(i, 2))});
+  }
+  return out;
+}
+
+Result<std::vector<DeliveryAttempt>> readDeliveryAttempts(Connection& db, const std::string& ec,
+                                                          std::int64_t delivery_id) {
+  auto rows = db.query(std::string(kDeliveryAttemptsSelect) +
+                           " WHERE a.delivery_id = $2 AND o.ec = $1 ORDER BY a.id",
+                       Params().add(ec).add(delivery_id), "list delivery attempts");
+  if (!rows) return rows.error();
+  std::vector<DeliveryAttempt> out;
+  for (int i = 0; i < rows.value().size(); ++i) {
+    out.push_back(DeliveryAttempt{static_cast<int>(rows.value().int64(i, 0)),
+                                  rows.value().int64(i, 1),
+                                  deliveryAttemptOutcome(rows.value().text(i, 2)),
+                                  std::string(rows.value().text(i, 3))});
   }
   return out;
 }

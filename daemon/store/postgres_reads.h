@@ -39,6 +39,10 @@ Result<std::vector<StoredReceipt>> readReceiptsByNotice(Connection& db, const st
 // Store::listPausedRoutes, by route name.
 Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db);
 
+// Store::listDeliveryAttempts.
+Result<std::vector<DeliveryAttempt>> readDeliveryAttempts(Connection& db, const std::string& ec,
+                                                          std::int64_t delivery_id);
+
 // Store::listReceipts: received_at in [from, to), ordered by received_at then row id.
 Result<std::vector<StoredReceipt>> readReceipts(Connection& db, const std::string& ec,
                                                 std::int64_t from_unix_ms, std::int64_t to_unix_ms);

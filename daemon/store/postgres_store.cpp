@@ -303,6 +303,12 @@ class PostgresStore final : public Store {
     return pool_.withRetry([&](Connection& db) { return pg::readPausedRoutes(db); });
   }
 
+  Result<std::vector<DeliveryAttempt>> listDeliveryAttempts(const std::string& ec,
+                                                            std::int64_t delivery_id) override {
+    return pool_.withRetry(
+        [&](Connection& db) { return pg::readDeliveryAttempts(db, ec, delivery_id); });
+  }
+
   // Takes a pooled connection and reads the schema through it.
   Result<Done> probe() {
     auto lease = pool_.acquire();

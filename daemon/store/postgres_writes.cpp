@@ -323,6 +323,17 @@ Result<Done> writeDeliveryReport(Connection& db, const std::string& ec, std::int
     return Error{ErrorKind::kNotFound,
                  "no pending delivery " + std::to_string(id) + " in EC " + ec};
   }
+  if (report.delivered) return Done{};
+  auto history = db.query(
+      "INSERT INTO delivery_attempts (delivery_id, attempt, at_ms, outcome, error)"
+      " SELECT id, attempts, $2, $3, $4 FROM outbox WHERE id = $1",
+      Params()
+          .add(id)
+          .add(report.at_unix_ms)
+          .add(report.retry_at_unix_ms ? "retry" : "dead")
+          .add(report.error),
+      "record a delivery attempt");
+  if (!history) return history.error();
   return Done{};
 }
 
@@ -335,6 +346,13 @@ Result<std::int64_t> reviveDeliveries(Connection& db, const std::string& ec,
   } else {
     params.addNull();
   }
+  // The replay goes into each delivery's history first, while its attempts still count.
+  auto history = db.query(
+      "INSERT INTO delivery_attempts (delivery_id, attempt, at_ms, outcome, error)"
+      " SELECT id, attempts, $2, 'replayed', '' FROM outbox"
+      " WHERE ec = $1 AND state = 'dead' AND ($3::bigint IS NULL OR id = $3::bigint)",
+      params, "replay deliveries");
+  if (!history) return history.error();
   auto rows = db.query(
       "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_ms = $2"
       " WHERE ec = $1 AND state = 'dead' AND ($3::bigint IS NULL OR id = $3::bigint)",

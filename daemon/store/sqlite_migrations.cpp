@@ -157,12 +157,27 @@ DROP INDEX IF EXISTS audit_ec_at;
 DROP INDEX IF EXISTS audit_ec_notice;
 )sql";
 
+// What became of each delivery attempt that did not deliver, and each operator's replay, for
+// `ponte outbox show`. A delivered attempt needs no row: the outbox row's delivered_ms says it.
+constexpr std::string_view kDeliveryAttempts = R"sql(
+CREATE TABLE delivery_attempts (
+  id          INTEGER PRIMARY KEY,
+  delivery_id INTEGER NOT NULL REFERENCES outbox (id),
+  attempt     INTEGER NOT NULL,   -- the outbox row's attempts when it was recorded
+  at_ms       INTEGER NOT NULL,
+  outcome     TEXT    NOT NULL CHECK (outcome IN ('retry', 'dead', 'replayed')),
+  error       TEXT    NOT NULL
+);
+CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts (delivery_id, id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
     Migration{3, "paused ledger routes", kPausedRoutes},
     Migration{4, "portal carts", kCarts},
     Migration{5, "audit journal indexes", kAuditTimeIndexOnly},
+    Migration{6, "delivery attempts", kDeliveryAttempts},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include "store/delivery_reports.h"
 #include "store/position_codec.h"
 
 namespace ponte::store::sqlite {
@@ -276,6 +277,24 @@ Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db) {
                               std::string(use->columnText(2))});
   }
   if (rc != SQLITE_DONE) return db.error("list paused routes", rc);
+  return out;
+}
+
+Result<std::vector<DeliveryAttempt>> readDeliveryAttempts(Connection& db, const std::string& ec,
+                                                          std::int64_t delivery_id) {
+  auto s = db.statement(std::string(kDeliveryAttemptsSelect) +
+                        " WHERE a.delivery_id = ?2 AND o.ec = ?1 ORDER BY a.id");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, delivery_id);
+  std::vector<DeliveryAttempt> out;
+  int rc;
+  while ((rc = use->step()) == SQLITE_ROW) {
+    out.push_back(DeliveryAttempt{static_cast<int>(use->columnInt64(0)), use->columnInt64(1),
+                                  deliveryAttemptOutcome(use->columnText(2)),
+                                  std::string(use->columnText(3))});
+  }
+  if (rc != SQLITE_DONE) return db.error("list delivery attempts", rc);
   return out;
 }
 

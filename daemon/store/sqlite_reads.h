@@ -51,6 +51,10 @@ Result<std::optional<Delivery>> readDelivery(Connection& db, const std::string& 
 // Store::listPausedRoutes, by route name.
 Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db);
 
+// Store::listDeliveryAttempts.
+Result<std::vector<DeliveryAttempt>> readDeliveryAttempts(Connection& db, const std::string& ec,
+                                                          std::int64_t delivery_id);
+
 // The outbox state names stored in the outbox table: 'pending', 'delivered', 'dead'.
 std::string_view deliveryStateName(DeliveryState state);
 

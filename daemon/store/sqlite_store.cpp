@@ -292,6 +292,13 @@ class SqliteStore final : public Store {
     return sqlite::readPausedRoutes(*db.value());
   }
 
+  Result<std::vector<DeliveryAttempt>> listDeliveryAttempts(const std::string& ec,
+                                                            std::int64_t delivery_id) override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readDeliveryAttempts(*db.value(), ec, delivery_id);
+  }
+
   Result<Done> createCart(const CartRecord& cart) override {
     return wait<Done>([cart](Connection& db) { return sqlite::writeCart(db, cart); });
   }

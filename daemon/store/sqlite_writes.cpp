@@ -373,23 +373,39 @@ Result<Done> writeDeliveryReport(Connection& db, const std::string& ec, std::int
     return Error{ErrorKind::kNotFound,
                  "no pending delivery " + std::to_string(id) + " in EC " + ec};
   }
-  return Done{};
+  if (report.delivered) return Done{};
+  auto history = db.statement(
+      "INSERT INTO delivery_attempts (delivery_id, attempt, at_ms, outcome, error)"
+      " SELECT id, attempts, ?2, ?3, ?4 FROM outbox WHERE id = ?1");
+  if (!history) return history.error();
+  StatementUse record(*history.value());
+  record->bind(1, id)
+      .bind(2, report.at_unix_ms)
+      .bind(3, std::string_view(report.retry_at_unix_ms ? "retry" : "dead"))
+      .bind(4, report.error);
+  return expectDone(db, *record, "record a delivery attempt");
 }
 
 Result<std::int64_t> reviveDeliveries(Connection& db, const std::string& ec,
                                       std::optional<std::int64_t> id, std::int64_t now_unix_ms) {
-  auto s = db.statement(
-      "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_ms = ?2"
-      " WHERE ec = ?1 AND state = 'dead' AND (?3 IS NULL OR id = ?3)");
-  if (!s) return s.error();
-  StatementUse use(*s.value());
-  use->bind(1, ec).bind(2, now_unix_ms);
-  if (id) {
-    use->bind(3, *id);
-  } else {
-    use->bindNull(3);
+  // The replay goes into each delivery's history first, while its attempts still count.
+  for (const char* sql :
+       {"INSERT INTO delivery_attempts (delivery_id, attempt, at_ms, outcome, error)"
+        " SELECT id, attempts, ?2, 'replayed', '' FROM outbox"
+        " WHERE ec = ?1 AND state = 'dead' AND (?3 IS NULL OR id = ?3)",
+        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_ms = ?2"
+        " WHERE ec = ?1 AND state = 'dead' AND (?3 IS NULL OR id = ?3)"}) {
+    auto s = db.statement(sql);
+    if (!s) return s.error();
+    StatementUse use(*s.value());
+    use->bind(1, ec).bind(2, now_unix_ms);
+    if (id) {
+      use->bind(3, *id);
+    } else {
+      use->bindNull(3);
+    }
+    if (auto r = expectDone(db, *use, "replay deliveries"); !r) return r.error();
   }
-  if (auto r = expectDone(db, *use, "replay deliveries"); !r) return r.error();
   return db.changes();
 }
 

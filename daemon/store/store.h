@@ -128,6 +128,17 @@ struct DeliveryReport {
   std::optional<std::int64_t> retry_at_unix_ms;  // failed: when to retry; nullopt: dead letter
 };
 
+// One entry of a delivery's history: an attempt that did not deliver, or an operator's replay.
+// (A delivered attempt is the Delivery's delivered_unix_ms; an attempt whose worker died before
+// reporting shows only in Delivery::attempts.)
+struct DeliveryAttempt {
+  enum class Outcome { kRetry, kDead, kReplayed };
+  int attempt = 0;  // the delivery's attempt count when recorded (a replay restarts it at 0)
+  std::int64_t at_unix_ms = 0;
+  Outcome outcome = Outcome::kRetry;
+  std::string error;  // kRetry, kDead: the ledger's or the transport's answer
+};
+
 // What became of one claimed delivery.
 struct DeliveryOutcome {
   std::int64_t delivery_id = 0;
@@ -349,6 +360,12 @@ class Store {
   // The paused routes, by name.
   virtual Result<std::vector<PausedRoute>> listPausedRoutes() {
     return std::vector<PausedRoute>{};
+  }
+  // The history of a delivery of the EC, oldest first: its failed attempts (recorded with each
+  // report) and replays. Empty for another EC's delivery. The default has none to give.
+  virtual Result<std::vector<DeliveryAttempt>> listDeliveryAttempts(const std::string& ec,
+                                                                    std::int64_t delivery_id) {
+    return std::vector<DeliveryAttempt>{};
   }
 };
 

@@ -242,6 +242,17 @@ TEST_CASE("outbox e2e: 500 is retried after the backoff, 400 is a dead letter re
   REQUIRE(receiver.waitFor([&](const auto& posts) { return accepted(posts).count(refused) == 1; }));
   CHECK(ponte.runCli({"outbox", "retry", dead[0]}, &out) == 65);  // delivered now
   CHECK_THAT(out, Contains("was delivered"));
+  // Its history: the refusal with the ledger's answer, the operator's retry, the delivery.
+  CHECK(ponte.runCli({"outbox", "show", dead[0]}, &out) == 0);
+  // (An attempt may come before, held back by the 500s of the same pass.)
+  CHECK_THAT(out, Contains("refused, dead letter: rejected: HTTP 400") &&
+                      Contains("sent again by an operator") && Contains("attempt 1 delivered"));
+  CHECK(ponte.runCli({"outbox", "show", dead[0], "--json"}, &out) == 0);
+  const auto history = nlohmann::json::parse(out).at("history");
+  REQUIRE(history.size() >= 2);
+  CHECK(history[history.size() - 2]["outcome"] == "dead");
+  CHECK(history[history.size() - 1]["outcome"] == "replayed");
+  CHECK(history[history.size() - 1]["attempt"] == history[history.size() - 2]["attempt"]);
 
   // The counters moved.
   auto metrics = adminGet(ponte, "/metrics");

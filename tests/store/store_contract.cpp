@@ -360,6 +360,25 @@ TEST_CASE("store: deliveries are claimed with a lease, retried, dead-lettered an
       // Reporting again on a delivered row is refused: it is no longer pending.
       CHECK(store->reportDelivery(kEcA, id, {true, 9000, "", std::nullopt}).error().kind ==
             ErrorKind::kNotFound);
+
+      // The history: each failure with its answer, the replay; the delivery is the row's own.
+      using Outcome = DeliveryAttempt::Outcome;
+      auto history = store->listDeliveryAttempts(kEcA, id);
+      REQUIRE(history.ok());
+      REQUIRE(history.value().size() == 3);
+      CHECK(history.value()[0].attempt == 1);
+      CHECK(history.value()[0].at_unix_ms == 2000);
+      CHECK(history.value()[0].outcome == Outcome::kRetry);
+      CHECK(history.value()[0].error == "HTTP 503");
+      CHECK(history.value()[1].attempt == 2);
+      CHECK(history.value()[1].at_unix_ms == 6000);
+      CHECK(history.value()[1].outcome == Outcome::kDead);
+      CHECK(history.value()[1].error == "HTTP 400");
+      CHECK(history.value()[2].attempt == 2);
+      CHECK(history.value()[2].at_unix_ms == 7000);
+      CHECK(history.value()[2].outcome == Outcome::kReplayed);
+      // Another EC's question about it gets nothing.
+      CHECK(store->listDeliveryAttempts(kEcB, id).value().empty());
     }
     SECTION("page sizes are bounded") {
       CHECK(store->claimDeliveries(kEcA, 0, 0, 0).error().kind == ErrorKind::kInvalid);
