@@ -16,6 +16,7 @@
 #include "api/receipts.h"
 #include "api/spontaneous.h"
 #include "api/statement.h"
+#include "core/thread_name.h"
 
 namespace ponte::api {
 namespace {
@@ -125,9 +126,15 @@ ApiService::ApiService(std::shared_ptr<const core::Directory> directory,
       clock_(clock),
       options_(options),
       log_(log) {
-  bulk_thread_ = std::thread([this] { bulkLoop(); });
+  bulk_thread_ = std::thread([this] {
+    core::nameThisThread("ponte-bulk");
+    bulkLoop();
+  });
   if (options_.promote_every.count() > 0) {
-    lifecycle_thread_ = std::thread([this] { lifecycleLoop(); });
+    lifecycle_thread_ = std::thread([this] {
+      core::nameThisThread("ponte-lifecycle");
+      lifecycleLoop();
+    });
   }
 }
 

@@ -10,6 +10,7 @@ net::ListenerOptions apiListenerOptions(const ops::Config& config, std::size_t m
                                         ops::Logger& log) {
   const auto& l = config.api_listener;
   net::ListenerOptions o;
+  o.thread_name = "ponte-api";
   o.address = l.address;
   o.port = l.port;
   net::TlsOptions tls;

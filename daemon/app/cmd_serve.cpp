@@ -50,6 +50,7 @@ database, so nothing waiting is lost by a reload or a restart.
 net::ListenerOptions listenerOptions(const ops::Config& config, ops::Logger& log) {
   const auto& l = config.node_listener;
   net::ListenerOptions o;
+  o.thread_name = "ponte-node";
   o.address = l.address;
   o.port = l.port;
   net::TlsOptions tls;
@@ -92,6 +93,7 @@ net::ListenerOptions adminOptions(const ops::Config& config, ops::Logger& log) {
   o.address = config.admin_listener.address;
   o.port = config.admin_listener.port;
   o.tls.reset();
+  o.thread_name = "ponte-admin";
   return o;
 }
 

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "net/tls_context.h"
+#include "core/thread_name.h"
 
 namespace ponte::net {
 namespace {
@@ -1013,7 +1014,8 @@ std::unique_ptr<HttpsServer> HttpsServer::start(ListenerOptions options, HttpHan
   shared->handler = std::move(handler);
   impl->accepting = true;
   asio::post(impl->loops[0]->ioc, [p = impl.get()] { p->accept(); });
-  for (auto& loop : impl->loops) {
+  for (std::size_t i = 0; i < impl->loops.size(); ++i) {
+    auto& loop = impl->loops[i];
     loop->work.emplace(loop->ioc.get_executor());
     loop->thread = std::thread([l = loop.get(), shared] {
       // io_context::run may be called again after a handler threw; keep serving.
@@ -1028,6 +1030,9 @@ std::unique_ptr<HttpsServer> HttpsServer::start(ListenerOptions options, HttpHan
         }
       }
     });
+    // Named here, before start returns, so the name is there for whoever looks at once.
+    core::nameThread(loop->thread.native_handle(),
+                     shared->options.thread_name + "-" + std::to_string(i));
   }
   shared->log(kLogInfo, "net.listening",
               "address=" + endpointText(bound) + " tls=" + (tls ? "1" : "0") +

@@ -70,6 +70,9 @@ struct ListenerOptions {
   // read. Upper case, as on the wire.
   std::vector<std::string> methods = {"GET", "POST"};
 
+  // The event loops' thread name, numbered ("ponte-node-0"; at most 15 bytes in all).
+  std::string thread_name = "ponte-http";
+
   LogSink log;  // may be empty: then nothing is logged
 };
 

@@ -1,10 +1,16 @@
 // The portal's worker threads.
 #include "portal/work_queue.h"
+#include "core/thread_name.h"
 
 namespace ponte::portal {
 
 WorkQueue::WorkQueue(int threads, std::size_t max_waiting) : max_waiting_(max_waiting) {
-  for (int i = 0; i < (threads < 1 ? 1 : threads); ++i) threads_.emplace_back([this] { loop(); });
+  for (int i = 0; i < (threads < 1 ? 1 : threads); ++i) {
+    threads_.emplace_back([this] {
+      core::nameThisThread("ponte-portal");
+      loop();
+    });
+  }
 }
 
 WorkQueue::~WorkQueue() {

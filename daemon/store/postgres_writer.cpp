@@ -2,6 +2,7 @@
 // job); only when a job fails is it rolled back and replayed with a savepoint around each job,
 // so one failing job costs the others nothing but time.
 #include "store/postgres_writer.h"
+#include "core/thread_name.h"
 
 #include <algorithm>
 #include <exception>
@@ -26,7 +27,10 @@ Result<Done> runJob(WriteJob& job, Connection& db) {
 
 Writer::Writer(PoolOptions pool, WriterOptions options)
     : pool_(std::move(pool)), options_(options) {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("ponte-writer");
+    loop();
+  });
 }
 
 Writer::~Writer() {

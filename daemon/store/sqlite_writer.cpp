@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "store/sqlite_writes.h"
+#include "core/thread_name.h"
 
 namespace ponte::store::sqlite {
 namespace {
@@ -37,7 +38,10 @@ Writer::Writer(std::unique_ptr<Connection> db, WriterOptions options)
   // Our hook replaces SQLite's automatic checkpoint, which would run inside COMMIT and delay
   // every answer of the batch; checkpointIfDue runs it after the answers instead.
   sqlite3_wal_hook(db_->raw(), onWalCommit, &wal_pages_);
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("ponte-writer");
+    loop();
+  });
 }
 
 Writer::~Writer() {

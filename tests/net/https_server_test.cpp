@@ -7,6 +7,9 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <thread>
 
 #include "net/tls_context.h"
@@ -89,6 +92,22 @@ TEST_CASE("node client certificate is served, many requests on one kept-alive co
   }
   CHECK(server->stats().connections_accepted == 1);
   CHECK(server->stats().requests == 5);
+}
+
+TEST_CASE("the event loops carry the listener's thread name, numbered", "[e2e]") {
+  LogCapture log;
+  auto options = plainListener(log);
+  options.thread_name = "ponte-t";
+  auto server = startOrFail(options, echoHandler(), 2);
+  std::set<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.insert(name);
+  }
+  CHECK(names.count("ponte-t-0") == 1);
+  CHECK(names.count("ponte-t-1") == 1);
 }
 
 TEST_CASE("the handler sees the peer's subject, fingerprint, address and headers", "[e2e]") {
