@@ -1,8 +1,7 @@
 // Turning a stored delivery into what ponte/ledger.h hands to an adapter.
 #include "outbox/ledger_receipt.h"
 
-#include <nlohmann/json.hpp>
-
+#include "store/json_object_text.h"
 #include "store/receipt_json.h"
 
 namespace ponte::outbox {
@@ -27,16 +26,16 @@ std::string idempotencyKey(const std::string& ec_fiscal_code, const std::string&
 }
 
 std::string canonicalJson(const store::Delivery& delivery, const core::Receipt& receipt) {
-  // nlohmann's object keeps keys sorted, which is what makes the text canonical.
-  nlohmann::json out = nlohmann::json::object();
-  out["ec_fiscal_code"] = delivery.ec_fiscal_code;
-  out["idempotency_key"] = idempotencyKey(delivery.ec_fiscal_code, receipt.receipt_id);
-  out["received_at_unix_ms"] = delivery.receipt.received_at_unix_ms;
-  out["rt_version"] = delivery.receipt.v2 ? 2 : 1;
-  out["double_payment"] = delivery.receipt.double_payment;
-  out["unmatched"] = delivery.receipt.unmatched;
-  out["receipt"] = nlohmann::json::parse(store::receiptToJson(receipt));
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Members sorted by key, nlohmann::json's escaping: the same bytes as its dump() would give.
+  store::JsonObjectText out;
+  out.text("ec_fiscal_code", delivery.ec_fiscal_code);
+  out.text("idempotency_key", idempotencyKey(delivery.ec_fiscal_code, receipt.receipt_id));
+  out.integer("received_at_unix_ms", delivery.receipt.received_at_unix_ms);
+  out.integer("rt_version", delivery.receipt.v2 ? 2 : 1);
+  out.boolean("double_payment", delivery.receipt.double_payment);
+  out.boolean("unmatched", delivery.receipt.unmatched);
+  out.raw("receipt", store::receiptToJson(receipt));
+  return out.take();
 }
 
 std::unique_ptr<LedgerReceipt> LedgerReceipt::fromDelivery(const store::Delivery& delivery,

@@ -1,6 +1,7 @@
 // The outbox worker's passes: claim, deliver through the ledger's adapter, report; and the
 // housekeeping that resumes ledgers an operator fixed and raises alerts on late deliveries.
 #include "outbox/outbox_worker.h"
+#include "core/thread_name.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -20,8 +21,6 @@ constexpr const char* kWaiting = "ponte_outbox_waiting";
 constexpr const char* kPaused = "ponte_outbox_route_paused";
 
 // Rows counted per EC and state at each housekeeping pass; beyond this the gauge says "at least".
-constexpr int kCountPages = 10;
-constexpr int kPageRows = 1000;
 
 std::int64_t seconds(std::int64_t ms) { return ms / 1000; }
 
@@ -50,8 +49,7 @@ OutboxWorker::OutboxWorker(store::Store& store, LedgerSet& ledgers, std::vector<
                     "1 while a ledger is disabled after a FATAL answer, until resumed.");
   metrics_->declare(kWaiting, ops::Metrics::Type::kGauge,
                     "Deliveries not delivered, by EC and state: pending (to be tried, or being "
-                    "tried) and dead (refused by the ledger, waiting for `ponte outbox retry`). "
-                    "Counted up to 10000 per EC and state.");
+                    "tried) and dead (refused by the ledger, waiting for `ponte outbox retry`).");
   metrics_->declare(kPaused, ops::Metrics::Type::kGauge,
                     "1 while a ledger route is paused (by `ponte outbox pause` or after FATAL).");
   for (LedgerRoute* route : ledgers_.all()) {
@@ -65,6 +63,7 @@ OutboxWorker::~OutboxWorker() { stop(); }
 void OutboxWorker::start() {
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
     threads_.emplace_back([this] {
+      core::nameThisThread("ponte-outbox");
       // Linux gives each thread its own nice value; lowering one's own priority needs no right.
       if (options_.nice > 0 &&
           setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.nice) != 0) {
@@ -122,6 +121,7 @@ std::size_t OutboxWorker::runOnce() {
     std::map<std::string, std::string> failing;
     Reports reports;
     reports.reserve(claimed.value().size());
+    ReceiptView last;
     for (const store::Delivery& d : claimed.value()) {
       // A delivery whose lease is nearly over may soon be taken by another worker: hand it back
       // rather than deliver it twice at once. So does a stop.
@@ -133,7 +133,7 @@ std::size_t OutboxWorker::runOnce() {
         postpone(d, it->second, reports);
         continue;
       }
-      if (auto why = deliverOne(d, reports)) failing.emplace(d.route, *why);
+      if (auto why = deliverOne(d, reports, last)) failing.emplace(d.route, *why);
       ++attempted;
     }
     record(ec, reports);
@@ -141,7 +141,8 @@ std::size_t OutboxWorker::runOnce() {
   return attempted;
 }
 
-std::optional<std::string> OutboxWorker::deliverOne(const store::Delivery& d, Reports& reports) {
+std::optional<std::string> OutboxWorker::deliverOne(const store::Delivery& d, Reports& reports,
+                                                    ReceiptView& last) {
   store::DeliveryReport r;
   LedgerRoute* route = ledgers_.find(d.route);
   if (route == nullptr) {
@@ -174,13 +175,16 @@ std::optional<std::string> OutboxWorker::deliverOne(const store::Delivery& d, Re
     reports.push_back({d.id, std::move(r)});
     return std::nullopt;
   }
-  std::string error;
-  auto receipt = LedgerReceipt::fromDelivery(d, &error);
+  if (last.receipt_row != d.receipt.id || d.receipt.id == 0) {
+    last.error.clear();
+    last.view = LedgerReceipt::fromDelivery(d, &last.error);
+    last.receipt_row = d.receipt.id;
+  }
   LedgerResult result;
-  if (receipt) {
-    result = route->deliver(*receipt);
+  if (last.view) {
+    result = route->deliver(*last.view);
   } else {
-    result = {PONTE_LEDGER_REJECT, error};
+    result = {PONTE_LEDGER_REJECT, last.error};
   }
   const std::int64_t now = clock_.nowUnixMs();
   r.at_unix_ms = now;
@@ -396,16 +400,8 @@ std::vector<LateDelivery> OutboxWorker::lateDeliveries() const {
 }
 
 std::int64_t OutboxWorker::countDeliveries(const std::string& ec, store::DeliveryState state) {
-  std::int64_t n = 0;
-  std::int64_t after = 0;
-  for (int page = 0; page < kCountPages; ++page) {
-    auto rows = store_.listDeliveries(ec, state, after, kPageRows);
-    if (!rows) return -1;
-    n += static_cast<std::int64_t>(rows.value().size());
-    if (rows.value().size() < static_cast<std::size_t>(kPageRows)) break;
-    after = rows.value().back().id;
-  }
-  return n;
+  auto n = store_.countDeliveries(ec, state);
+  return n ? n.value() : -1;
 }
 
 }  // namespace ponte::outbox

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -24,6 +25,7 @@
 #include "ops/log.h"
 #include "ops/metrics.h"
 #include "outbox/backoff.h"
+#include "outbox/ledger_receipt.h"
 #include "outbox/ledger_set.h"
 #include "store/store.h"
 
@@ -110,12 +112,20 @@ class OutboxWorker {
   // with the same idempotency keys.
   using Reports = std::vector<store::DeliveryOutcome>;
   // Attempts one delivery; returns the ledger's reason when it answered RETRY.
-  std::optional<std::string> deliverOne(const store::Delivery& d, Reports& reports);
+  // The view of the receipt last delivered in a pass: a receipt's deliveries to its EC's routes
+  // are claimed together, and its stored JSON is then parsed once for all of them.
+  struct ReceiptView {
+    std::int64_t receipt_row = 0;
+    std::unique_ptr<LedgerReceipt> view;
+    std::string error;
+  };
+  std::optional<std::string> deliverOne(const store::Delivery& d, Reports& reports,
+                                        ReceiptView& last);
   void postpone(const store::Delivery& d, const std::string& why, Reports& reports);
   void release(const store::Delivery& d, Reports& reports);
   void record(const std::string& ec, const Reports& reports);
   void count(const std::string& route, const char* outcome);
-  // The EC's deliveries in that state (up to 10000); -1 when the store does not answer.
+  // The EC's deliveries in that state; -1 when the store does not answer.
   std::int64_t countDeliveries(const std::string& ec, store::DeliveryState state);
   double draw();
 

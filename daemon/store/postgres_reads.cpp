@@ -240,6 +240,13 @@ Result<std::int64_t> readPositionCount(Connection& db) {
   return rows.value().int64(0, 0);
 }
 
+Result<std::int64_t> readDeliveryCount(Connection& db, const std::string& ec, DeliveryState state) {
+  auto rows = db.query("SELECT count(*) FROM outbox WHERE ec = $1 AND state = $2",
+                       Params().add(ec).add(deliveryStateName(state)), "count deliveries");
+  if (!rows) return rows.error();
+  return rows.value().int64(0, 0);
+}
+
 Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db) {
   auto rows = db.query("SELECT route, paused_ms, reason FROM paused_routes ORDER BY route",
                        "list paused routes");

@@ -39,6 +39,9 @@ Result<std::vector<StoredReceipt>> readReceiptsByNotice(Connection& db, const st
 // Store::listPausedRoutes, by route name.
 Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db);
 
+// Store::countDeliveries.
+Result<std::int64_t> readDeliveryCount(Connection& db, const std::string& ec, DeliveryState state);
+
 // Store::listDeliveryAttempts.
 Result<std::vector<DeliveryAttempt>> readDeliveryAttempts(Connection& db, const std::string& ec,
                                                           std::int64_t delivery_id);

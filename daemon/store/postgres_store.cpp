@@ -303,6 +303,10 @@ class PostgresStore final : public Store {
     return pool_.withRetry([&](Connection& db) { return pg::readPausedRoutes(db); });
   }
 
+  Result<std::int64_t> countDeliveries(const std::string& ec, DeliveryState state) override {
+    return pool_.withRetry([&](Connection& db) { return pg::readDeliveryCount(db, ec, state); });
+  }
+
   Result<std::vector<DeliveryAttempt>> listDeliveryAttempts(const std::string& ec,
                                                             std::int64_t delivery_id) override {
     return pool_.withRetry(

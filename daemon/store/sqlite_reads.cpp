@@ -266,6 +266,15 @@ Result<std::vector<Delivery>> readDeliveries(Connection& db, const std::string& 
   return out;
 }
 
+Result<std::int64_t> readDeliveryCount(Connection& db, const std::string& ec, DeliveryState state) {
+  auto s = db.statement("SELECT count(*) FROM outbox WHERE ec = ?1 AND state = ?2");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  use->bind(1, ec).bind(2, deliveryStateName(state));
+  if (int rc = use->step(); rc != SQLITE_ROW) return db.error("count deliveries", rc);
+  return use->columnInt64(0);
+}
+
 Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db) {
   auto s = db.statement("SELECT route, paused_ms, reason FROM paused_routes ORDER BY route");
   if (!s) return s.error();

@@ -292,6 +292,12 @@ class SqliteStore final : public Store {
     return sqlite::readPausedRoutes(*db.value());
   }
 
+  Result<std::int64_t> countDeliveries(const std::string& ec, DeliveryState state) override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readDeliveryCount(*db.value(), ec, state);
+  }
+
   Result<std::vector<DeliveryAttempt>> listDeliveryAttempts(const std::string& ec,
                                                             std::int64_t delivery_id) override {
     auto db = readers_.forThisThread();

@@ -313,6 +313,10 @@ class Store {
   virtual Result<std::vector<Delivery>> listDeliveries(const std::string& ec, DeliveryState state,
                                                        std::int64_t after_id, int limit) = 0;
 
+  // How many deliveries of the EC are in `state` (through the (ec, state, id) index: no receipt
+  // is read).
+  virtual Result<std::int64_t> countDeliveries(const std::string& ec, DeliveryState state) = 0;
+
   // Takes up to `limit` (1..1000) pending deliveries of the EC due at now_unix_ms, oldest due
   // first: counts one attempt on each and sets its next attempt to lease_until_unix_ms, so no
   // other claim returns it before then. Synchronous and durable. The returned rows carry the

@@ -1,6 +1,7 @@
 // The plugin loader and the ABI's rules: broken plugins are refused with a message that says
 // what is wrong; good ones (the sample, the built-ins) load through the same checks.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -172,6 +173,8 @@ TEST_CASE("the receipt a ledger sees: parsed fields, canonical JSON and the orig
   CHECK(json.find("\": ") == std::string::npos);
   CHECK(json.find(", \"") == std::string::npos);
   CHECK(LedgerReceipt::fromDelivery(d, &error)->json() == json);
+  // The very bytes nlohmann::json writes for the same document.
+  CHECK(nlohmann::json::parse(json).dump() == json);
   store::Delivery damaged = d;
   damaged.receipt_json = "{not json";
   CHECK(LedgerReceipt::fromDelivery(damaged, &error) == nullptr);
