@@ -61,7 +61,8 @@ class ReceiptJob final : public WriteJob {
 template <class T>
 class SyncJob final : public WriteJob {
  public:
-  explicit SyncJob(std::function<Result<T>(Connection&)> fn) : fn_(std::move(fn)) {}
+  explicit SyncJob(std::function<Result<T>(Connection&)> fn, bool patient = false)
+      : fn_(std::move(fn)), patient_(patient) {}
 
   std::future<Result<T>> future() { return promise_.get_future(); }
 
@@ -79,8 +80,11 @@ class SyncJob final : public WriteJob {
     }
   }
 
+  bool patient() const override { return patient_; }
+
  private:
   std::function<Result<T>(Connection&)> fn_;
+  bool patient_;
   std::optional<T> value_;
   std::promise<Result<T>> promise_;
 };
@@ -256,9 +260,24 @@ class SqliteStore final : public Store {
   Result<std::vector<Delivery>> claimDeliveries(const std::string& ec, std::int64_t now_unix_ms,
                                                 std::int64_t lease_until_unix_ms,
                                                 int limit) override {
-    return wait<std::vector<Delivery>>([=](Connection& db) {
-      return sqlite::claimDeliveries(db, ec, now_unix_ms, lease_until_unix_ms, limit);
-    });
+    // The lease is written with the next receipts' commit; the deliveries and their receipts
+    // are then read on this thread, not on the writer's.
+    auto leased = wait<std::vector<std::int64_t>>(
+        [=](Connection& db) {
+          return sqlite::leaseDeliveries(db, ec, now_unix_ms, lease_until_unix_ms, limit);
+        },
+        /*patient=*/true);
+    if (!leased) return leased.error();
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    std::vector<Delivery> out;
+    out.reserve(leased.value().size());
+    for (std::int64_t id : leased.value()) {
+      auto d = sqlite::readDelivery(*db.value(), ec, id);
+      if (!d) return d.error();
+      if (d.value()) out.push_back(std::move(*d.value()));
+    }
+    return out;
   }
 
   Result<std::int64_t> reportDeliveries(const std::string& ec,
@@ -266,7 +285,8 @@ class SqliteStore final : public Store {
     return wait<std::int64_t>(
         [&](Connection& db) {
           return writeDeliveryReports(db, ec, outcomes, sqlite::writeDeliveryReport);
-        });
+        },
+        /*patient=*/true);
   }
 
   Result<std::int64_t> replayDeliveries(const std::string& ec,
@@ -342,9 +362,9 @@ class SqliteStore final : public Store {
   // Runs fn as a writer job and waits for its durable result. Refused on the writer thread,
   // where waiting for the writer would never end.
   template <class T>
-  Result<T> wait(std::function<Result<T>(Connection&)> fn) {
+  Result<T> wait(std::function<Result<T>(Connection&)> fn, bool patient = false) {
     if (writer_.onWriterThread()) return onWriterThreadError();
-    auto job = std::make_unique<SyncJob<T>>(std::move(fn));
+    auto job = std::make_unique<SyncJob<T>>(std::move(fn), patient);
     auto result = job->future();
     writer_.submit(std::move(job));
     return result.get();

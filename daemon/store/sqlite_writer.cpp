@@ -58,6 +58,11 @@ void Writer::submit(std::unique_ptr<WriteJob> job) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_ && jobs_.size() < options_.max_pending) {
+      const bool patient = job->patient();
+      if (patient && jobs_.size() == urgent_jobs_ && attempts_.empty()) {
+        first_side_ = std::chrono::steady_clock::now();
+      }
+      if (!patient) ++urgent_jobs_;
       jobs_.push_back(std::move(job));
       wake_.notify_one();
       return;
@@ -77,7 +82,9 @@ void Writer::submitSide(SideRecord record) {
     ++stats_.attempts_dropped;
     return;
   }
-  if (attempts_.empty()) first_side_ = std::chrono::steady_clock::now();
+  if (attempts_.empty() && jobs_.size() == urgent_jobs_) {
+    first_side_ = std::chrono::steady_clock::now();
+  }
   attempts_.push_back(std::move(record));
   // The writer sleeps on side records alone until they make a batch or their delay is up.
   if (attempts_.size() == 1 || attempts_.size() == kMaxAttemptsPerBatch) wake_.notify_one();
@@ -98,12 +105,14 @@ void Writer::loop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !jobs_.empty() || !attempts_.empty(); });
       if (jobs_.empty() && attempts_.empty()) return;  // stopping, and everything drained
-      if (jobs_.empty()) {
+      if (urgent_jobs_ == 0) {
         wake_.wait_until(lock, first_side_ + options_.side_delay, [&] {
-          return stopping_ || !jobs_.empty() || attempts_.size() >= kMaxAttemptsPerBatch;
+          return stopping_ || urgent_jobs_ > 0 || attempts_.size() >= kMaxAttemptsPerBatch ||
+                 jobs_.size() >= options_.max_batch;
         });
       }
       while (!jobs_.empty() && jobs.size() < options_.max_batch) {
+        if (!jobs_.front()->patient()) --urgent_jobs_;
         jobs.push_back(std::move(jobs_.front()));
         jobs_.pop_front();
       }

@@ -32,6 +32,10 @@ class WriteJob {
   // Called exactly once, after the transaction ended: failure is null when run() succeeded and
   // the commit is durable, else the error of run() or of the transaction. Must not throw.
   virtual void complete(const Error* failure) noexcept = 0;
+  // A patient job does not start a transaction of its own at once: like the side records, it
+  // waits for another job, a full batch or WriterOptions::side_delay, so the outbox's leases
+  // and reports ride along with the receipts' commits instead of adding commits of their own.
+  virtual bool patient() const { return false; }
 };
 
 struct PaymentAttempt {
@@ -104,8 +108,10 @@ class Writer {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<WriteJob>> jobs_;
+  std::size_t urgent_jobs_ = 0;  // the jobs_ that are not patient
   std::vector<SideRecord> attempts_;
-  std::chrono::steady_clock::time_point first_side_;  // when attempts_ became non-empty
+  // When the oldest waiting side record or patient job came: nothing but them was pending.
+  std::chrono::steady_clock::time_point first_side_;
   bool stopping_ = false;
   Stats stats_;
 

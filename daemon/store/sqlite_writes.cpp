@@ -313,9 +313,9 @@ Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
   return value;
 }
 
-Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string& ec,
-                                              std::int64_t now_unix_ms,
-                                              std::int64_t lease_until_unix_ms, int limit) {
+Result<std::vector<std::int64_t>> leaseDeliveries(Connection& db, const std::string& ec,
+                                                  std::int64_t now_unix_ms,
+                                                  std::int64_t lease_until_unix_ms, int limit) {
   if (limit < 1 || limit > kMaxPageSize) {
     return invalid("claim size must be 1.." + std::to_string(kMaxPageSize));
   }
@@ -335,18 +335,12 @@ Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string&
   auto lease = db.statement(
       "UPDATE outbox SET attempts = attempts + 1, next_attempt_ms = ?3 WHERE id = ?1 AND ec = ?2");
   if (!lease) return lease.error();
-  std::vector<Delivery> out;
   for (std::int64_t id : ids) {
-    {
-      StatementUse use(*lease.value());
-      use->bind(1, id).bind(2, ec).bind(3, lease_until_unix_ms);
-      if (auto r = expectDone(db, *use, "lease delivery"); !r) return r.error();
-    }
-    auto d = readDelivery(db, ec, id);
-    if (!d) return d.error();
-    if (d.value()) out.push_back(std::move(*d.value()));
+    StatementUse use(*lease.value());
+    use->bind(1, id).bind(2, ec).bind(3, lease_until_unix_ms);
+    if (auto r = expectDone(db, *use, "lease delivery"); !r) return r.error();
   }
-  return out;
+  return ids;
 }
 
 Result<Done> writeDeliveryReport(Connection& db, const std::string& ec, std::int64_t id,

@@ -34,10 +34,11 @@ Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& write);
 Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
                                         const std::string& name);
 
-// Store::claimDeliveries on the writer connection.
-Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string& ec,
-                                              std::int64_t now_unix_ms,
-                                              std::int64_t lease_until_unix_ms, int limit);
+// The writer's half of Store::claimDeliveries: leases up to `limit` due deliveries of the EC
+// and returns their ids, oldest due first (the caller reads them once the lease is committed).
+Result<std::vector<std::int64_t>> leaseDeliveries(Connection& db, const std::string& ec,
+                                                  std::int64_t now_unix_ms,
+                                                  std::int64_t lease_until_unix_ms, int limit);
 
 // Store::reportDelivery. kNotFound when no pending delivery `id` exists in the EC.
 Result<Done> writeDeliveryReport(Connection& db, const std::string& ec, std::int64_t id,

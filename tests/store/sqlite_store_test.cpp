@@ -125,8 +125,10 @@ std::shared_ptr<Gate> park(sqlite::Writer& writer) {
 // Advances a sequence (one row written), optionally failing after the write.
 class SequenceJob final : public sqlite::WriteJob {
  public:
-  SequenceJob(std::string name, bool fail, std::atomic<int>* ok, std::atomic<int>* failed)
-      : name_(std::move(name)), fail_(fail), ok_(ok), failed_(failed) {}
+  SequenceJob(std::string name, bool fail, std::atomic<int>* ok, std::atomic<int>* failed,
+              bool patient = false)
+      : name_(std::move(name)), fail_(fail), ok_(ok), failed_(failed), patient_(patient) {}
+  bool patient() const override { return patient_; }
   Result<Done> run(sqlite::Connection& db) override {
     auto v = sqlite::nextSequenceValue(db, kEcA, name_);
     if (!v) return v.error();
@@ -140,6 +142,7 @@ class SequenceJob final : public sqlite::WriteJob {
   bool fail_;
   std::atomic<int>* ok_;
   std::atomic<int>* failed_;
+  bool patient_;
 };
 
 }  // namespace
@@ -335,6 +338,57 @@ TEST_CASE("store sqlite: side records wait for a job, a full batch or their dela
       for (int i = 0; i < 10; ++i) writer.submitAudit(audit(i));
     }
     CHECK(rawCount(path, "SELECT count(*) FROM audit") == 10);
+  }
+}
+
+TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, then share its commit",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("patient.db");
+  REQUIRE(migrate(path).ok());
+  std::atomic<int> ok{0}, failed{0};
+  auto wait_for = [](auto&& done) {
+    for (int i = 0; i < 500 && !done(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  };
+  SECTION("alone, they wait for their delay, then commit together") {
+    sqlite::WriterOptions options;
+    options.side_delay = std::chrono::milliseconds(300);
+    sqlite::Writer writer(connect(path), options);
+    for (int i = 0; i < 5; ++i) {
+      writer.submit(std::make_unique<SequenceJob>("p", false, &ok, &failed, /*patient=*/true));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK(ok.load() == 0);
+    CHECK(writer.stats().transactions == 0);
+    REQUIRE(wait_for([&] { return ok.load() == 5; }));
+    CHECK(writer.stats().transactions == 1);
+  }
+  SECTION("an urgent job takes them along at once") {
+    sqlite::WriterOptions options;
+    options.side_delay = std::chrono::hours(1);
+    sqlite::Writer writer(connect(path), options);
+    for (int i = 0; i < 5; ++i) {
+      writer.submit(std::make_unique<SequenceJob>("p", false, &ok, &failed, /*patient=*/true));
+    }
+    writer.submit(std::make_unique<SequenceJob>("u", false, &ok, &failed));
+    REQUIRE(wait_for([&] { return ok.load() == 6; }));
+    CHECK(writer.stats().transactions == 1);
+    CHECK(rawCount(path, "SELECT value FROM sequences WHERE name = 'p'") == 5);
+  }
+  SECTION("closing the writer commits the ones still waiting") {
+    sqlite::WriterOptions options;
+    options.side_delay = std::chrono::hours(1);
+    {
+      sqlite::Writer writer(connect(path), options);
+      for (int i = 0; i < 3; ++i) {
+        writer.submit(std::make_unique<SequenceJob>("p", false, &ok, &failed, /*patient=*/true));
+      }
+    }
+    CHECK(ok.load() == 3);
+    CHECK(rawCount(path, "SELECT value FROM sequences WHERE name = 'p'") == 3);
   }
 }
 
