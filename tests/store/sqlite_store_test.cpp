@@ -122,6 +122,15 @@ std::shared_ptr<Gate> park(sqlite::Writer& writer) {
   return gate;
 }
 
+// Polls `done` every 10 ms for up to 5 s; its last answer.
+template <class Done>
+bool waitUntil(Done&& done) {
+  for (int i = 0; i < 500 && !done(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
+
 // Advances a sequence (one row written), optionally failing after the write.
 class SequenceJob final : public sqlite::WriteJob {
  public:
@@ -296,12 +305,6 @@ TEST_CASE("store sqlite: side records wait for a job, a full batch or their dela
     return AuditEntry{1000 + i, "paVerifyPaymentNotice", std::string(kEcA), "3" + std::to_string(i),
                       "OK", "CN=node", 10};
   };
-  auto wait_for = [](auto&& done) {
-    for (int i = 0; i < 500 && !done(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return done();
-  };
   SECTION("alone, they are committed together once their delay is up") {
     sqlite::WriterOptions options;
     options.side_delay = std::chrono::milliseconds(300);
@@ -309,7 +312,7 @@ TEST_CASE("store sqlite: side records wait for a job, a full batch or their dela
     for (int i = 0; i < 10; ++i) writer.submitAudit(audit(i));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(writer.stats().transactions == 0);  // still waiting: no commit per record
-    REQUIRE(wait_for([&] { return writer.stats().transactions == 1; }));
+    REQUIRE(waitUntil([&] { return writer.stats().transactions == 1; }));
     CHECK(writer.stats().attempts_written == 10);
   }
   SECTION("a job takes the waiting records along at once") {
@@ -319,7 +322,7 @@ TEST_CASE("store sqlite: side records wait for a job, a full batch or their dela
     for (int i = 0; i < 10; ++i) writer.submitAudit(audit(i));
     std::atomic<int> ok{0}, failed{0};
     writer.submit(std::make_unique<SequenceJob>("s", false, &ok, &failed));
-    REQUIRE(wait_for([&] { return ok.load() == 1; }));
+    REQUIRE(waitUntil([&] { return ok.load() == 1; }));
     CHECK(writer.stats().transactions == 1);
     CHECK(writer.stats().attempts_written == 10);
   }
@@ -328,7 +331,7 @@ TEST_CASE("store sqlite: side records wait for a job, a full batch or their dela
     options.side_delay = std::chrono::hours(1);
     sqlite::Writer writer(connect(path), options);
     for (int i = 0; i < 256; ++i) writer.submitAudit(audit(i));
-    REQUIRE(wait_for([&] { return writer.stats().attempts_written == 256; }));
+    REQUIRE(waitUntil([&] { return writer.stats().attempts_written == 256; }));
   }
   SECTION("closing the writer commits the ones still waiting") {
     sqlite::WriterOptions options;
@@ -347,12 +350,6 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
   const std::string path = dir.file("patient.db");
   REQUIRE(migrate(path).ok());
   std::atomic<int> ok{0}, failed{0};
-  auto wait_for = [](auto&& done) {
-    for (int i = 0; i < 500 && !done(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return done();
-  };
   SECTION("alone, they wait for their delay, then commit together") {
     sqlite::WriterOptions options;
     options.side_delay = std::chrono::milliseconds(300);
@@ -363,7 +360,7 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(ok.load() == 0);
     CHECK(writer.stats().transactions == 0);
-    REQUIRE(wait_for([&] { return ok.load() == 5; }));
+    REQUIRE(waitUntil([&] { return ok.load() == 5; }));
     CHECK(writer.stats().transactions == 1);
   }
   SECTION("an urgent job takes them along at once") {
@@ -374,7 +371,7 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
       writer.submit(std::make_unique<SequenceJob>("p", false, &ok, &failed, /*patient=*/true));
     }
     writer.submit(std::make_unique<SequenceJob>("u", false, &ok, &failed));
-    REQUIRE(wait_for([&] { return ok.load() == 6; }));
+    REQUIRE(waitUntil([&] { return ok.load() == 6; }));
     CHECK(writer.stats().transactions == 1);
     CHECK(rawCount(path, "SELECT value FROM sequences WHERE name = 'p'") == 5);
   }
