@@ -171,6 +171,28 @@ CREATE TABLE delivery_attempts (
 CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts (delivery_id, id);
 )sql";
 
+// The two IN-list CHECKs, as equal comparisons: SQLite checks `x IN (a, b, c)` by building a
+// temporary B-tree of the list for every row written, which made the two outbox rows of a
+// receipt cost the writer more than the receipt itself. Only the constraints' text changes, so
+// this is SQLite's documented procedure for changing a CHECK without rebuilding the table:
+// rewrite the stored CREATE TABLE, then any schema change (here a table made and dropped) moves
+// the schema cookie so that every connection reads the new text. Rows already stored satisfy
+// the new constraints, which accept exactly what the old ones did.
+constexpr std::string_view kPlainChecks = R"sql(
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master
+   SET sql = replace(sql, 'CHECK (state IN (''pending'', ''delivered'', ''dead''))',
+                     'CHECK (state = ''pending'' OR state = ''delivered'' OR state = ''dead'')')
+ WHERE type = 'table' AND name = 'outbox';
+UPDATE sqlite_master
+   SET sql = replace(sql, 'CHECK (outcome IN (''retry'', ''dead'', ''replayed''))',
+                     'CHECK (outcome = ''retry'' OR outcome = ''dead'' OR outcome = ''replayed'')')
+ WHERE type = 'table' AND name = 'delivery_attempts';
+PRAGMA writable_schema = OFF;
+CREATE TABLE schema_cookie_bump (x);
+DROP TABLE schema_cookie_bump;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
@@ -178,6 +200,7 @@ constexpr std::array kMigrations = {
     Migration{4, "portal carts", kCarts},
     Migration{5, "audit journal indexes", kAuditTimeIndexOnly},
     Migration{6, "delivery attempts", kDeliveryAttempts},
+    Migration{7, "outbox checks without IN lists", kPlainChecks},
 };
 
 }  // namespace

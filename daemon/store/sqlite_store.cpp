@@ -419,6 +419,10 @@ std::unique_ptr<Store> openSqliteStore(const SqliteOptions& options, Error* erro
   if (auto v = sqlite::applyMigrations(*db.value(), sqlite::migrations()); !v) {
     return fail(v.error());
   }
+  // A fresh connection for the writer: one that ran a migration may keep the tables' former
+  // definitions in memory (migration 7 changes a CHECK's text only).
+  db = Connection::open(options.path, o);
+  if (!db) return fail(db.error());
   // The WAL is truncated back to this size after a checkpoint, so a burst does not leave a
   // huge file behind.
   if (auto r = db.value()->exec("PRAGMA journal_size_limit=67108864", "configure writer"); !r) {

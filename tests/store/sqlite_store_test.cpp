@@ -2,6 +2,8 @@
 // migrations, the writer's batching, per-thread readers, faults of the disk).
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -155,6 +157,53 @@ class SequenceJob final : public sqlite::WriteJob {
 };
 
 }  // namespace
+
+// The opcodes SQLite compiles `sql` to (EXPLAIN), one per row.
+std::vector<std::string> opcodes(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, ("EXPLAIN " + sql).c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  std::vector<std::string> ops;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    ops.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return ops;
+}
+
+TEST_CASE("store sqlite: the outbox's state checks are plain comparisons, and still refuse",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("checks.db");
+  REQUIRE(migrate(path).ok());
+  // An IN list in a CHECK builds a temporary B-tree (OpenEphemeral) for every row written.
+  CHECK(rawCount(path, "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%CHECK (% IN (%'") == 0);
+  const auto ops = opcodes(path,
+                           "INSERT INTO outbox (receipt_row, ec, route, state, attempts,"
+                           " next_attempt_ms, created_ms) VALUES (1, 'A', 'r', 'pending', 0, 1, 1)");
+  CHECK(std::count(ops.begin(), ops.end(), "OpenEphemeral") == 0);
+  CHECK(std::count(ops.begin(), ops.end(), "Halt") >= 2);  // the check is still there
+  CHECK(rawCount(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'") ==
+        0);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  const auto run = [&](const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); };
+  REQUIRE(run("INSERT INTO receipts (id, ec, receipt_id, notice_number, iuv, amount_cents,"
+              " received_at_ms, payment_date_time, psp, double_payment, unmatched, v2, raw_xml,"
+              " parsed) VALUES (1, 'A', 'R', 'N', 'I', 1, 1, 't', 'P', 0, 0, 1, '', '{}')") ==
+          SQLITE_OK);
+  CHECK(run("INSERT INTO outbox (receipt_row, ec, route, state, next_attempt_ms, created_ms)"
+            " VALUES (1, 'A', 'r', 'pending', 1, 1)") == SQLITE_OK);
+  CHECK(run("UPDATE outbox SET state = 'dead'") == SQLITE_OK);
+  CHECK(run("UPDATE outbox SET state = 'lost'") == SQLITE_CONSTRAINT);
+  CHECK(run("INSERT INTO delivery_attempts (delivery_id, attempt, at_ms, outcome, error)"
+            " VALUES (1, 1, 1, 'retry', '')") == SQLITE_OK);
+  CHECK(run("INSERT INTO delivery_attempts (delivery_id, attempt, at_ms, outcome, error)"
+            " VALUES (1, 1, 1, 'maybe', '')") == SQLITE_CONSTRAINT);
+  sqlite3_close(db);
+}
 
 TEST_CASE("store sqlite: migrate creates a fresh WAL database at the binary's version", "[store]") {
   TempDir dir;
