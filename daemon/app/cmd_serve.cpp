@@ -101,6 +101,8 @@ net::ListenerOptions adminOptions(const ops::Config& config, ops::Logger& log) {
 void collectListenerStats(ops::Metrics& metrics, const net::HttpsServer& server) {
   metrics.declare("ponte_node_connections_open", ops::Metrics::Type::kGauge,
                   "Connections of the node listener open now.");
+  metrics.declare("ponte_node_requests_in_flight", ops::Metrics::Type::kGauge,
+                  "Node requests being handled now (received, not yet answered).");
   metrics.declare("ponte_node_connections_total", ops::Metrics::Type::kCounter,
                   "Connections the node listener accepted.");
   metrics.declare("ponte_node_tls_handshake_failures_total", ops::Metrics::Type::kCounter,
@@ -111,6 +113,7 @@ void collectListenerStats(ops::Metrics& metrics, const net::HttpsServer& server)
   metrics.addCollector([&server](ops::Metrics& m) {
     const net::ListenerStats s = server.stats();
     m.set("ponte_node_connections_open", {}, static_cast<double>(s.connections_open));
+    m.set("ponte_node_requests_in_flight", {}, static_cast<double>(s.requests_in_flight));
     m.set("ponte_node_connections_total", {}, static_cast<double>(s.connections_accepted));
     const auto& f = s.tls_failures;
     for (auto [reason, count] :
@@ -302,7 +305,9 @@ int cmdServe(const std::vector<std::string>& argv) {
     }
     admin_address = config->admin_listener.address + ":" + std::to_string(admin_server->port());
   }
-  outbox->start();
+  // Deliveries give way to the node's requests in flight (outbox.yield_to_node_ms). The
+  // listener outlives the delivery threads: outbox->stop() comes before the end of this scope.
+  outbox->start([node = server.get()] { return node->inFlight() > 0; });
   // The back-office API, on a listener of its own: the node path never waits for it.
   ApiEndpoint api_endpoint(*store, clock, log);
   const std::string api_address = api_endpoint.start(*config);

@@ -70,6 +70,7 @@ struct Counters {
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<std::uint64_t> timeouts{0};
+  std::atomic<std::int64_t> handling{0};  // requests handed to the handler, not yet answered
 };
 
 // What every session of one server needs. Held by shared_ptr from each session, so that a
@@ -165,10 +166,13 @@ class ReplyState {
       : session_(std::move(session)),
         gate_(std::move(gate)),
         shared_(std::move(shared)),
-        seq_(seq) {}
+        seq_(seq) {
+    shared_->counters.handling.fetch_add(1, std::memory_order_relaxed);
+  }
 
   ~ReplyState() {
     if (replied_.exchange(true)) return;
+    shared_->counters.handling.fetch_sub(1, std::memory_order_relaxed);
     shared_->log(kLogError, "http.reply_dropped",
                  "reason=the handler dropped its reply without calling it, answered 500");
     HttpResponse response;
@@ -183,6 +187,7 @@ class ReplyState {
       shared_->log(kLogError, "http.reply_repeated", "reason=a reply was called twice, ignored");
       return;
     }
+    shared_->counters.handling.fetch_sub(1, std::memory_order_relaxed);
     post(std::move(response));
   }
 
@@ -954,7 +959,13 @@ ListenerStats HttpsServer::stats() const {
   s.tls_failures.closed = c.tls_closed.load();
   s.tls_failures.protocol = c.tls_protocol.load();
   s.connections_open = impl_->shared->open.load();
+  s.requests_in_flight = inFlight();
   return s;
+}
+
+std::size_t HttpsServer::inFlight() const {
+  const std::int64_t n = impl_->shared->counters.handling.load(std::memory_order_relaxed);
+  return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
 std::unique_ptr<HttpsServer> HttpsServer::start(ListenerOptions options, HttpHandler handler,

@@ -24,6 +24,7 @@ struct ListenerStats {
   std::uint64_t requests_rejected = 0;      // answered 400/405/413/431 by the listener itself
   std::uint64_t timeouts = 0;               // connections closed by a deadline
   std::size_t connections_open = 0;
+  std::size_t requests_in_flight = 0;       // handed to the handler, not yet answered
   // tls_handshakes_failed by reason.
   struct TlsFailures {
     std::uint64_t no_certificate = 0;   // the client presented none
@@ -61,6 +62,9 @@ class HttpsServer {
   void stop();
 
   ListenerStats stats() const;
+  // Requests handed to the handler and not yet answered, now. Cheap (one atomic load): the
+  // outbox asks it before each batch of deliveries, to give way to the node.
+  std::size_t inFlight() const;
 
   // Replaces the certificate, key, client CA and allow-lists for connections accepted from now
   // on (certificate rotation); connections already open keep theirs. On any problem (a file

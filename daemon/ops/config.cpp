@@ -1275,7 +1275,7 @@ class Parser {
     if (!e) return;
     auto m = map(e->value, e->line(), e->path,
                  {"workers", "initial_backoff_s", "max_backoff_s", "jitter", "alert_after_s",
-                  "lease_s", "batch", "nice"});
+                  "lease_s", "batch", "nice", "yield_to_node_ms"});
     if (!m) return;
     OutboxConfig& o = config_.outbox;
     for (auto [key, out, min, max] :
@@ -1283,7 +1283,8 @@ class Parser {
           std::tuple("initial_backoff_s", &o.initial_backoff_s, 1, 86'400),
           std::tuple("alert_after_s", &o.alert_after_s, 1, 604'800),
           std::tuple("lease_s", &o.lease_s, 1, 86'400), std::tuple("batch", &o.batch, 1, 1000),
-          std::tuple("nice", &o.nice, 0, 19)}) {
+          std::tuple("nice", &o.nice, 0, 19),
+          std::tuple("yield_to_node_ms", &o.yield_to_node_ms, 0, 1000)}) {
       if (const Entry* x = m->find(key)) {
         if (auto v = integer(*x, min, max)) *out = int(*v);
       }

@@ -206,6 +206,9 @@ struct OutboxConfig {
   int lease_s = 300;            // a claimed delivery is reserved this long, 1..86400
   int batch = 20;               // deliveries claimed at once per EC, 1..1000
   int nice = 10;                // the delivery threads' nice value, 0..19: the node path first
+  // While the node listener has requests in flight, a delivery thread waits up to this long
+  // (0..1000 ms) for it to go quiet before each batch; 0: never waits.
+  int yield_to_node_ms = 50;
 };
 
 // pagoPA Checkout's EC API (POST /carts), for the portals' carts.

@@ -13,6 +13,7 @@ OutboxOptions outboxOptions(const ops::OutboxConfig& config) {
   o.lease_ms = std::int64_t{config.lease_s} * 1000;
   o.batch = config.batch;
   o.nice = config.nice;
+  o.yield_to_node = std::chrono::milliseconds(config.yield_to_node_ms);
   return o;
 }
 
@@ -48,10 +49,11 @@ std::shared_ptr<OutboxWorker> OutboxService::worker() const {
   return worker_;
 }
 
-void OutboxService::start() {
+void OutboxService::start(std::function<bool()> node_busy) {
   std::lock_guard lock(mutex_);
   started_ = true;
-  if (!ledgers_->all().empty()) worker_->start();
+  node_busy_ = std::move(node_busy);
+  if (!ledgers_->all().empty()) worker_->start(node_busy_);
 }
 
 void OutboxService::stop() {
@@ -78,7 +80,7 @@ void OutboxService::replace(const ops::Config& config, std::unique_ptr<LedgerSet
   old_worker.reset();
   old_ledgers.reset();
   std::lock_guard lock(mutex_);
-  if (started_ && !ledgers_->all().empty()) worker_->start();
+  if (started_ && !ledgers_->all().empty()) worker_->start(node_busy_);
 }
 
 std::vector<LateDelivery> OutboxService::lateDeliveries() const {

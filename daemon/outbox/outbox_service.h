@@ -2,6 +2,7 @@
 // ECs, started after the store opens and stopped before it closes, rebuilt on reload.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,8 +41,10 @@ class OutboxService {
   OutboxService& operator=(const OutboxService&) = delete;
 
   // Starts the delivery threads. Without any ledger there is nothing to deliver and no thread
-  // is started.
-  void start();
+  // is started. `node_busy` (may be empty) says whether the node listener has requests in
+  // flight; the threads give way to them (see OutboxWorker::start). It must stay callable
+  // until stop() returns.
+  void start(std::function<bool()> node_busy = {});
   // Lets each thread finish the delivery in progress (bounded by the ledger's own timeout) and
   // joins them; claimed deliveries not yet tried are handed back. Idempotent.
   void stop();
@@ -77,6 +80,7 @@ class OutboxService {
   std::unique_ptr<LedgerSet> ledgers_;
   std::shared_ptr<OutboxWorker> worker_;  // borrows *ledgers_: stopped before they go
   bool started_ = false;
+  std::function<bool()> node_busy_;  // kept for the workers a reload makes
 };
 
 }  // namespace ponte::outbox

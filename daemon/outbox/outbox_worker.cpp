@@ -19,6 +19,9 @@ constexpr const char* kOldest = "ponte_outbox_oldest_pending_seconds";
 constexpr const char* kDisabled = "ponte_outbox_ledger_disabled";
 constexpr const char* kWaiting = "ponte_outbox_waiting";
 constexpr const char* kPaused = "ponte_outbox_route_paused";
+constexpr const char* kYield = "ponte_outbox_yield_seconds_total";
+// How often a thread giving way to the node looks again whether it went quiet.
+constexpr std::chrono::microseconds kYieldPoll{2000};
 
 // Rows counted per EC and state at each housekeeping pass; beyond this the gauge says "at least".
 
@@ -52,6 +55,9 @@ OutboxWorker::OutboxWorker(store::Store& store, LedgerSet& ledgers, std::vector<
                     "tried) and dead (refused by the ledger, waiting for `ponte outbox retry`).");
   metrics_->declare(kPaused, ops::Metrics::Type::kGauge,
                     "1 while a ledger route is paused (by `ponte outbox pause` or after FATAL).");
+  metrics_->declare(kYield, ops::Metrics::Type::kCounter,
+                    "Time the delivery threads waited for the node's requests in flight before "
+                    "claiming a batch (outbox.yield_to_node_ms).");
   for (LedgerRoute* route : ledgers_.all()) {
     metrics_->set(kDisabled, {{"route", route->name()}}, 0);
     metrics_->set(kPaused, {{"route", route->name()}}, 0);
@@ -60,7 +66,8 @@ OutboxWorker::OutboxWorker(store::Store& store, LedgerSet& ledgers, std::vector<
 
 OutboxWorker::~OutboxWorker() { stop(); }
 
-void OutboxWorker::start() {
+void OutboxWorker::start(std::function<bool()> node_busy) {
+  node_busy_ = std::move(node_busy);
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
     threads_.emplace_back([this] {
       core::nameThisThread("ponte-outbox");
@@ -102,10 +109,26 @@ void OutboxWorker::loop() {
   }
 }
 
+void OutboxWorker::yieldToNode() {
+  if (!node_busy_ || options_.yield_to_node.count() <= 0 || !node_busy_()) return;
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + options_.yield_to_node;
+  auto now = start;
+  while (!stopping_.load() && now < deadline && node_busy_()) {
+    std::this_thread::sleep_for(kYieldPoll);
+    now = std::chrono::steady_clock::now();
+  }
+  if (metrics_ != nullptr) {
+    metrics_->add(kYield, {}, std::chrono::duration<double>(now - start).count());
+  }
+}
+
 std::size_t OutboxWorker::runOnce() {
   housekeeping();
   std::size_t attempted = 0;
   for (const std::string& ec : ecs_) {
+    if (stopping_.load()) break;
+    yieldToNode();
     if (stopping_.load()) break;
     const std::int64_t now = clock_.nowUnixMs();
     auto claimed = store_.claimDeliveries(ec, now, now + options_.lease_ms, options_.batch);

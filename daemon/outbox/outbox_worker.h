@@ -41,6 +41,10 @@ struct OutboxOptions {
   // The delivery threads' nice value (0..19). Above 0 the event loops and the writer, which the
   // node waits for, get the CPU first when it is short; deliveries catch up when it is not.
   int nice = 10;
+  // While the node has requests in flight (see start()), a thread waits up to this long (real
+  // time) for it to go quiet before claiming a batch; zero: never waits. Under a sustained
+  // peak deliveries still go on, at least one batch per thread per wait.
+  std::chrono::milliseconds yield_to_node{50};
   // How long an idle thread waits (real time) before looking for due deliveries again.
   std::chrono::milliseconds idle_wait{1000};
   // Clock time between two checks of paused routes and of pending ages (0: every pass).
@@ -85,8 +89,10 @@ class OutboxWorker {
   OutboxWorker& operator=(const OutboxWorker&) = delete;
 
   // Starts options.workers threads, each looping over runOnce() and waiting idle_wait (or for
-  // wake()) when nothing was due.
-  void start();
+  // wake()) when nothing was due. `node_busy` (may be empty), called from those threads, says
+  // whether the node listener has requests in flight now: before each batch a thread gives way
+  // to them for up to options.yield_to_node. It must stay callable until stop() returns.
+  void start(std::function<bool()> node_busy = {});
   // Lets each thread finish the delivery in progress (bounded by the ledger's own timeout),
   // hands back what they had claimed and not yet tried, and joins them. Idempotent.
   void stop();
@@ -107,6 +113,8 @@ class OutboxWorker {
  private:
   void loop();
   void housekeeping();
+  // Waits while node_busy_() says the node is busy, up to options_.yield_to_node.
+  void yieldToNode();
   // The results of one claimed batch, recorded together once the batch is done (one durable
   // commit for the batch, not one per delivery). A crash before that delivers the batch again,
   // with the same idempotency keys.
@@ -142,6 +150,7 @@ class OutboxWorker {
   std::condition_variable wait_;
   bool woken_ = false;
   std::vector<std::thread> threads_;
+  std::function<bool()> node_busy_;  // set by start(), before the threads run
 
   std::mutex housekeeping_mutex_;  // one thread at a time does housekeeping
   std::int64_t last_housekeeping_ms_ = INT64_MIN;

@@ -5,10 +5,13 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -314,6 +317,42 @@ TEST_CASE("a reply may come from another thread, pipelined requests are answered
     cv.notify_all();
   }
   worker.join();
+}
+
+TEST_CASE("requests in flight count from the handler's call to its reply, dropped ones too",
+          "[e2e]") {
+  LogCapture log;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Reply> held;
+  auto server = startOrFail(tlsListener(log), [&](HttpRequest&& request, Reply reply) {
+    if (request.target == "/drop") return;
+    std::lock_guard lock(mu);
+    held = std::move(reply);
+    cv.notify_all();
+  });
+  CHECK(server->inFlight() == 0);
+  auto client = TlsClient::connect(tlsClient(server->port(), "node-client"));
+  REQUIRE(client);
+  REQUIRE(client->send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n"));
+  {
+    std::unique_lock lock(mu);
+    REQUIRE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return held.has_value(); }));
+  }
+  CHECK(server->inFlight() == 1);
+  CHECK(server->stats().requests_in_flight == 1);
+  {
+    std::lock_guard lock(mu);
+    (*held)(HttpResponse{});
+  }
+  auto answered = client->readResponse();
+  REQUIRE(answered);
+  CHECK(answered->status == 200);
+  CHECK(server->inFlight() == 0);
+  auto dropped = client->request("GET", "/drop");
+  REQUIRE(dropped);
+  CHECK(dropped->status == 500);
+  CHECK(server->inFlight() == 0);
 }
 
 TEST_CASE("a dropped reply or a throwing handler gets a 500, and the connection goes on", "[e2e]") {

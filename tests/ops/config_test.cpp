@@ -254,6 +254,8 @@ TEST_CASE("the annotated example full.yaml parses into the expected values", "[u
   CHECK(c.outbox.alert_after_s == 600);
   CHECK(c.outbox.lease_s == 120);
   CHECK(c.outbox.batch == 50);
+  CHECK(c.outbox.nice == 5);
+  CHECK(c.outbox.yield_to_node_ms == 0);
 
   REQUIRE(ec.return_urls.has_value());
   CHECK(ec.return_urls->ok == "https://portale.valbruna.example/pagato");
@@ -509,6 +511,17 @@ TEST_CASE("listener values are range-checked", "[unit]") {
         std::vector<std::string>{"/etc/ponte/t.yaml:14: node_listener.timeouts_ms.idle: must be "
                                  "between 1 and 3600000"});
   CHECK(errorsOf(inserted(17, "    allowed_fingerprints: [\"AB:CD\"]")).size() == 1);
+}
+
+TEST_CASE("outbox values are range-checked", "[unit]") {
+  const std::string line = std::to_string(kMinimal.size() + 2);
+  CHECK(errorsOf(join(kMinimal) + "outbox:\n  yield_to_node_ms: 5000\n") ==
+        std::vector<std::string>{"/etc/ponte/t.yaml:" + line +
+                                 ": outbox.yield_to_node_ms: must be between 0 and 1000"});
+  CHECK(errorsOf(join(kMinimal) + "outbox:\n  nice: 20\n") ==
+        std::vector<std::string>{"/etc/ponte/t.yaml:" + line +
+                                 ": outbox.nice: must be between 0 and 19"});
+  CHECK(errorsOf(join(kMinimal) + "outbox:\n  yield_to_node_ms: 0\n").empty());
 }
 
 TEST_CASE("every error of a file is reported, in line order", "[unit]") {

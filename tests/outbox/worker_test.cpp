@@ -3,8 +3,10 @@
 // on, alerts on late deliveries, one delivery per EC of a multi-beneficiary receipt, and threads.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "ledger_receiver.h"
 #include "ops/metrics.h"
@@ -270,4 +272,51 @@ TEST_CASE("worker threads deliver concurrently, each receipt once, and stop clea
   CHECK(s.receiver.posts().size() == 100);  // leases: no receipt claimed twice
   CHECK(worker.stats().delivered == 100);
   worker.stop();  // idempotent
+}
+
+TEST_CASE("worker threads give way to the node's requests in flight, for at most yield_to_node",
+          "[unit][slow]") {
+  WorkerSetup s;
+  s.options.workers = 1;
+  s.options.batch = 5;
+  s.options.idle_wait = std::chrono::milliseconds(20);
+  std::atomic<bool> busy{true};
+  std::atomic<int> asked{0};
+  const auto node_busy = [&] {
+    asked.fetch_add(1);
+    return busy.load();
+  };
+  for (int i = 0; i < 10; ++i) s.f.commitReceipt(kEcA, "Y-" + std::to_string(i), {"hook"});
+
+  SECTION("while the node stays busy nothing goes; once it is quiet, everything does") {
+    s.options.yield_to_node = std::chrono::minutes(1);
+    auto& worker = s.make();
+    worker.start(node_busy);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(asked.load() > 1);  // it keeps looking
+    CHECK(s.receiver.posts().empty());
+    busy = false;
+    CHECK(s.receiver.waitFor([](const auto& posts) { return posts.size() >= 10; },
+                             std::chrono::seconds(20)));
+    worker.stop();
+  }
+  SECTION("a node busy without pause still lets a batch through at each yield_to_node") {
+    s.options.yield_to_node = std::chrono::milliseconds(50);
+    auto& worker = s.make();
+    worker.start(node_busy);
+    CHECK(s.receiver.waitFor([](const auto& posts) { return posts.size() >= 10; },
+                             std::chrono::seconds(20)));
+    worker.stop();
+    CHECK_THAT(s.metrics.render(), Contains("ponte_outbox_yield_seconds_total "));
+  }
+  SECTION("zero never asks") {
+    s.options.yield_to_node = std::chrono::milliseconds(0);
+    auto& worker = s.make();
+    worker.start(node_busy);
+    CHECK(s.receiver.waitFor([](const auto& posts) { return posts.size() >= 10; },
+                             std::chrono::seconds(20)));
+    worker.stop();
+    CHECK(asked.load() == 0);
+  }
+  CHECK(s.receiver.acceptedKeys().size() == 10);
 }
