@@ -282,39 +282,40 @@ TEST_CASE("worker threads give way to the node's requests in flight, for at most
   s.options.idle_wait = std::chrono::milliseconds(20);
   std::atomic<bool> busy{true};
   std::atomic<int> asked{0};
-  const auto node_busy = [&] {
-    asked.fetch_add(1);
-    return busy.load();
-  };
   for (int i = 0; i < 10; ++i) s.f.commitReceipt(kEcA, "Y-" + std::to_string(i), {"hook"});
+  // Starts a worker giving way for `yield`, asked whether the node is busy through `busy`.
+  const auto start = [&](std::chrono::milliseconds yield) -> OutboxWorker& {
+    s.options.yield_to_node = yield;
+    auto& worker = s.make();
+    worker.start([&] {
+      asked.fetch_add(1);
+      return busy.load();
+    });
+    return worker;
+  };
+  const auto allPosted = [&] {
+    return s.receiver.waitFor([](const auto& posts) { return posts.size() >= 10; },
+                              std::chrono::seconds(20));
+  };
 
   SECTION("while the node stays busy nothing goes; once it is quiet, everything does") {
-    s.options.yield_to_node = std::chrono::minutes(1);
-    auto& worker = s.make();
-    worker.start(node_busy);
+    auto& worker = start(std::chrono::minutes(1));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     CHECK(asked.load() > 1);  // it keeps looking
     CHECK(s.receiver.posts().empty());
     busy = false;
-    CHECK(s.receiver.waitFor([](const auto& posts) { return posts.size() >= 10; },
-                             std::chrono::seconds(20)));
+    CHECK(allPosted());
     worker.stop();
   }
   SECTION("a node busy without pause still lets a batch through at each yield_to_node") {
-    s.options.yield_to_node = std::chrono::milliseconds(50);
-    auto& worker = s.make();
-    worker.start(node_busy);
-    CHECK(s.receiver.waitFor([](const auto& posts) { return posts.size() >= 10; },
-                             std::chrono::seconds(20)));
+    auto& worker = start(std::chrono::milliseconds(50));
+    CHECK(allPosted());
     worker.stop();
     CHECK_THAT(s.metrics.render(), Contains("ponte_outbox_yield_seconds_total "));
   }
   SECTION("zero never asks") {
-    s.options.yield_to_node = std::chrono::milliseconds(0);
-    auto& worker = s.make();
-    worker.start(node_busy);
-    CHECK(s.receiver.waitFor([](const auto& posts) { return posts.size() >= 10; },
-                             std::chrono::seconds(20)));
+    auto& worker = start(std::chrono::milliseconds(0));
+    CHECK(allPosted());
     worker.stop();
     CHECK(asked.load() == 0);
   }

@@ -399,13 +399,16 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
   const std::string path = dir.file("patient.db");
   REQUIRE(migrate(path).ok());
   std::atomic<int> ok{0}, failed{0};
-  SECTION("alone, they wait for their delay, then commit together") {
-    sqlite::WriterOptions options;
-    options.side_delay = std::chrono::milliseconds(300);
-    sqlite::Writer writer(connect(path), options);
-    for (int i = 0; i < 5; ++i) {
+  sqlite::WriterOptions options;
+  const auto submitPatient = [&](sqlite::Writer& writer, int count) {
+    for (int i = 0; i < count; ++i) {
       writer.submit(std::make_unique<SequenceJob>("p", false, &ok, &failed, /*patient=*/true));
     }
+  };
+  SECTION("alone, they wait for their delay, then commit together") {
+    options.side_delay = std::chrono::milliseconds(300);
+    sqlite::Writer writer(connect(path), options);
+    submitPatient(writer, 5);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(ok.load() == 0);
     CHECK(writer.stats().transactions == 0);
@@ -413,25 +416,19 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
     CHECK(writer.stats().transactions == 1);
   }
   SECTION("an urgent job takes them along at once") {
-    sqlite::WriterOptions options;
     options.side_delay = std::chrono::hours(1);
     sqlite::Writer writer(connect(path), options);
-    for (int i = 0; i < 5; ++i) {
-      writer.submit(std::make_unique<SequenceJob>("p", false, &ok, &failed, /*patient=*/true));
-    }
+    submitPatient(writer, 5);
     writer.submit(std::make_unique<SequenceJob>("u", false, &ok, &failed));
     REQUIRE(waitUntil([&] { return ok.load() == 6; }));
     CHECK(writer.stats().transactions == 1);
     CHECK(rawCount(path, "SELECT value FROM sequences WHERE name = 'p'") == 5);
   }
   SECTION("closing the writer commits the ones still waiting") {
-    sqlite::WriterOptions options;
     options.side_delay = std::chrono::hours(1);
     {
       sqlite::Writer writer(connect(path), options);
-      for (int i = 0; i < 3; ++i) {
-        writer.submit(std::make_unique<SequenceJob>("p", false, &ok, &failed, /*patient=*/true));
-      }
+      submitPatient(writer, 3);
     }
     CHECK(ok.load() == 3);
     CHECK(rawCount(path, "SELECT value FROM sequences WHERE name = 'p'") == 3);
