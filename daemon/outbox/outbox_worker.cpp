@@ -57,7 +57,7 @@ OutboxWorker::OutboxWorker(store::Store& store, LedgerSet& ledgers, std::vector<
                     "1 while a ledger route is paused (by `ponte outbox pause` or after FATAL).");
   metrics_->declare(kYield, ops::Metrics::Type::kCounter,
                     "Time the delivery threads waited for the node's requests in flight before "
-                    "claiming a batch (outbox.yield_to_node_ms).");
+                    "delivering a batch (outbox.yield_to_node_ms).");
   for (LedgerRoute* route : ledgers_.all()) {
     metrics_->set(kDisabled, {{"route", route->name()}}, 0);
     metrics_->set(kPaused, {{"route", route->name()}}, 0);
@@ -128,8 +128,6 @@ std::size_t OutboxWorker::runOnce() {
   std::size_t attempted = 0;
   for (const std::string& ec : ecs_) {
     if (stopping_.load()) break;
-    yieldToNode();
-    if (stopping_.load()) break;
     const std::int64_t now = clock_.nowUnixMs();
     auto claimed = store_.claimDeliveries(ec, now, now + options_.lease_ms, options_.batch);
     if (!claimed) {
@@ -139,6 +137,10 @@ std::size_t OutboxWorker::runOnce() {
                     {"action", "deliveries wait in the database; they are tried again"}});
       continue;
     }
+    // Only a batch to deliver waits for the node: an EC with nothing due costs no wait, so the
+    // floor (a batch per thread per wait) holds however many ECs are served. The lease is far
+    // longer than the wait; a stop during it hands the batch back below.
+    if (!claimed.value().empty()) yieldToNode();
     // Ledgers that answered RETRY in this batch, with their reason: down or overloaded, they
     // are not asked again for the batch's other receipts (each would wait for the timeout).
     std::map<std::string, std::string> failing;

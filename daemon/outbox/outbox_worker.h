@@ -41,9 +41,9 @@ struct OutboxOptions {
   // The delivery threads' nice value (0..19). Above 0 the event loops and the writer, which the
   // node waits for, get the CPU first when it is short; deliveries catch up when it is not.
   int nice = 10;
-  // While the node has requests in flight (see start()), a thread waits up to this long (real
-  // time) for it to go quiet before claiming a batch; zero: never waits. Under a sustained
-  // peak deliveries still go on, at least one batch per thread per wait.
+  // While the node has requests in flight (see start()), a thread that claimed a batch waits up
+  // to this long (real time) for it to go quiet before delivering it; zero: never waits. Under
+  // a sustained peak deliveries still go on, at least one batch per thread per wait.
   std::chrono::milliseconds yield_to_node{50};
   // How long an idle thread waits (real time) before looking for due deliveries again.
   std::chrono::milliseconds idle_wait{1000};
@@ -90,8 +90,8 @@ class OutboxWorker {
 
   // Starts options.workers threads, each looping over runOnce() and waiting idle_wait (or for
   // wake()) when nothing was due. `node_busy` (may be empty), called from those threads, says
-  // whether the node listener has requests in flight now: before each batch a thread gives way
-  // to them for up to options.yield_to_node. It must stay callable until stop() returns.
+  // whether the node listener has requests in flight now: before delivering each batch a thread
+  // gives way to them for up to options.yield_to_node. It must stay callable until stop() returns.
   void start(std::function<bool()> node_busy = {});
   // Lets each thread finish the delivery in progress (bounded by the ledger's own timeout),
   // hands back what they had claimed and not yet tried, and joins them. Idempotent.

@@ -313,6 +313,19 @@ TEST_CASE("worker threads give way to the node's requests in flight, for at most
     worker.stop();
     CHECK_THAT(s.metrics.render(), Contains("ponte_outbox_yield_seconds_total "));
   }
+  SECTION("only a batch to deliver waits: ECs with nothing due cost no wait") {
+    std::vector<std::string> ecs;
+    for (int i = 0; i < 40; ++i) ecs.push_back("9000000000" + std::to_string(i % 10) + std::to_string(i));
+    ecs.push_back(kEcA);
+    s.options.yield_to_node = std::chrono::milliseconds(200);
+    OutboxWorker worker(*s.f.store, s.ledgers, ecs, s.f.clock, *s.f.log, &s.metrics, s.options);
+    worker.start([&] { return busy.load(); });
+    // Two batches of five, 200 ms each; waiting before each of the 41 claims of a pass would
+    // take 8 s a pass.
+    CHECK(s.receiver.waitFor([](const auto& posts) { return posts.size() >= 10; },
+                             std::chrono::seconds(4)));
+    worker.stop();
+  }
   SECTION("zero never asks") {
     auto& worker = start(std::chrono::milliseconds(0));
     CHECK(allPosted());
