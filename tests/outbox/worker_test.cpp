@@ -46,6 +46,12 @@ struct WorkerSetup {
                                             f.clock, *f.log, &metrics, options);
     return *worker;
   }
+  // For the tests that run the worker's own threads: small batches, short idle waits.
+  void useThreads(int workers) {
+    options.workers = workers;
+    options.batch = 5;
+    options.idle_wait = std::chrono::milliseconds(20);
+  }
   // Passes until nothing is due now.
   void drain() {
     for (int i = 0; i < 100 && worker->runOnce() > 0; ++i) {
@@ -259,9 +265,7 @@ TEST_CASE("worker: a row naming a ledger no longer configured waits, loudly", "[
 TEST_CASE("worker threads deliver concurrently, each receipt once, and stop cleanly",
           "[unit][slow]") {
   WorkerSetup s;
-  s.options.workers = 4;
-  s.options.batch = 5;
-  s.options.idle_wait = std::chrono::milliseconds(20);
+  s.useThreads(4);
   s.receiver.delay(std::chrono::milliseconds(2));
   for (int i = 0; i < 100; ++i) s.f.commitReceipt(i % 2 ? kEcA : kEcB, "T-" + std::to_string(i), {"hook"});
   auto& worker = s.make();
@@ -277,9 +281,7 @@ TEST_CASE("worker threads deliver concurrently, each receipt once, and stop clea
 TEST_CASE("worker threads give way to the node's requests in flight, for at most yield_to_node",
           "[unit][slow]") {
   WorkerSetup s;
-  s.options.workers = 1;
-  s.options.batch = 5;
-  s.options.idle_wait = std::chrono::milliseconds(20);
+  s.useThreads(1);
   std::atomic<bool> busy{true};
   std::atomic<int> asked{0};
   for (int i = 0; i < 10; ++i) s.f.commitReceipt(kEcA, "Y-" + std::to_string(i), {"hook"});
