@@ -42,26 +42,39 @@ void addPositionColumns(Params& params, const core::DebtPosition& p, const std::
   params.add(p.coercive.sent).addBytes(document);
 }
 
-Result<Done> checkNoticesFree(Connection& db, const core::DebtPosition& p, std::int64_t own_id) {
-  if (p.options.empty()) return Done{};
+// Whether the notices of p are free, or taken by which position. A statement of its own sees
+// what other instances committed since the look-up of p, so the taker may be p itself, created
+// meanwhile by another instance: the caller then looks p up again.
+struct NoticeTaker {
+  std::string iupd;
+  std::string nav, iuv, row;
+};
+
+Result<std::optional<NoticeTaker>> findNoticeTaker(Connection& db, const core::DebtPosition& p,
+                                                   std::int64_t own_id) {
+  if (p.options.empty()) return std::optional<NoticeTaker>{};
   std::vector<std::string> navs, iuvs;
   for (const auto& o : p.options) {
     navs.push_back(o.nav);
     iuvs.push_back(o.iuv);
   }
   auto rows = db.query(
-      "SELECT position_id, nav, iuv FROM payment_options WHERE ec = $1"
-      " AND (nav = ANY($2::text[]) OR iuv = ANY($3::text[])) AND position_id <> $4 LIMIT 1",
+      "SELECT o.position_id, o.nav, o.iuv, p.iupd FROM payment_options o"
+      " JOIN positions p ON p.id = o.position_id WHERE o.ec = $1"
+      " AND (o.nav = ANY($2::text[]) OR o.iuv = ANY($3::text[])) AND o.position_id <> $4 LIMIT 1",
       Params().add(p.ec_fiscal_code).addTextArray(navs).addTextArray(iuvs).add(own_id),
       "check notice numbers");
   if (!rows) return rows.error();
-  if (rows.value().size() > 0) {
-    return conflict("position " + p.iupd + ": notice number " +
-                    std::string(rows.value().text(0, 1)) + " or IUV " +
-                    std::string(rows.value().text(0, 2)) + " belongs to position row " +
-                    std::string(rows.value().text(0, 0)) + " of EC " + p.ec_fiscal_code);
-  }
-  return Done{};
+  if (rows.value().size() == 0) return std::optional<NoticeTaker>{};
+  const auto& r = rows.value();
+  return std::optional<NoticeTaker>{
+      NoticeTaker{std::string(r.text(0, 3)), std::string(r.text(0, 1)), std::string(r.text(0, 2)),
+                  std::string(r.text(0, 0))}};
+}
+
+Error noticeTaken(const core::DebtPosition& p, const NoticeTaker& taker) {
+  return conflict("position " + p.iupd + ": notice number " + taker.nav + " or IUV " + taker.iuv +
+                  " belongs to position row " + taker.row + " of EC " + p.ec_fiscal_code);
 }
 
 Result<Done> writeNoticeIndex(Connection& db, const core::DebtPosition& p, std::int64_t id) {
@@ -122,7 +135,13 @@ Result<UpsertOutcome> writePosition(Connection& db, const core::DebtPosition& p,
       }
       if (auto r = keepsPayments(*old, p); !r) return r.error();
     }
-    if (auto r = checkNoticesFree(db, p, id); !r) return r.error();
+    auto taker = findNoticeTaker(db, p, id);
+    if (!taker) return taker.error();
+    if (taker.value()) {
+      // Another instance created this very position after our look-up: look it up again.
+      if (id == 0 && taker.value()->iupd == p.iupd) continue;
+      return noticeTaken(p, *taker.value());
+    }
 
     if (id != 0) {
       Params params;

@@ -19,6 +19,7 @@
 #include "postgres_test_server.h"
 #include "store/postgres_migrations.h"
 #include "store/postgres_store.h"
+#include "store/postgres_writes.h"
 #include "store_contract.h"
 #include "store_fixtures.h"
 
@@ -379,6 +380,46 @@ TEST_CASE("store postgres: spontaneous numbers and new positions stay unique acr
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().kind == ErrorKind::kConflict);
   }
+}
+
+TEST_CASE(
+    "store postgres: a position created by another instance between our look-up and our "
+    "notice check is found, not refused",
+    "[store][postgres]") {
+  REQUIRE_POSTGRES_OR_SKIP();
+  PostgresTestSchema schema;
+  auto a = mustOpen(schema.options());
+  const core::DebtPosition p = singlePosition(kEcA, "RACED", 96'000);
+
+  // The other instance writes the same position with the real statements, in a transaction it
+  // holds open with the notice index locked: A's look-up finds nothing (not committed yet) and
+  // A's notice check waits, so B's commit lands exactly between the two.
+  pg::ConnectOptions connect;
+  connect.dsn = schema.options().dsn;
+  connect.password = schema.options().password;
+  auto other = pg::Connection::connect(connect);
+  INFO((other.ok() ? std::string() : other.error().message));
+  REQUIRE(other.ok());
+  pg::Connection& b = *other.value();
+  REQUIRE(b.exec("BEGIN; LOCK TABLE payment_options IN ACCESS EXCLUSIVE MODE", "lock").ok());
+  REQUIRE(pg::writePosition(b, p).ok());
+
+  auto in_a = std::async(std::launch::async, [&] { return a->upsertPosition(p); });
+  bool waiting = false;
+  for (auto deadline = Clock::now() + std::chrono::seconds(10); !waiting && Clock::now() < deadline;
+       std::this_thread::sleep_for(std::chrono::milliseconds(5))) {
+    waiting = schema.server().queryInt(
+                  "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                  " AND query LIKE '%payment_options%'") > 0;
+  }
+  REQUIRE(waiting);
+  REQUIRE(b.exec("COMMIT", "commit").ok());
+
+  auto r = in_a.get();
+  INFO((r.ok() ? std::string() : r.error().message));
+  REQUIRE(r.ok());
+  CHECK(r.value() == UpsertOutcome::kUnchanged);
+  CHECK(a->countPositions().value() == 1);
 }
 
 TEST_CASE("store postgres: while the server is down every call fails fast, then service resumes",
