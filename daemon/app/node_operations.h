@@ -41,6 +41,9 @@ class NodeOperations {
   void demand(const core::DemandRequest& request,
               std::function<void(core::Answer<core::DemandResult>)> done);
 
+  // The store the operations read and write.
+  store::Store& store() const { return store_; }
+
   // The faultBean id for answers about this request: the EC when ponte serves it, else the broker.
   std::string faultId(const core::Caller& caller) const;
 

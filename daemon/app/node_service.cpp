@@ -4,6 +4,8 @@
 #include <chrono>
 #include <memory>
 
+#include "net/https_server.h"
+
 namespace ponte::app {
 namespace {
 
@@ -62,6 +64,24 @@ soap::Codec& NodeService::codec() {
     slot.owner = this;
   }
   return *slot.codec;
+}
+
+void NodeService::shareReadsThisTurn() {
+  // Opening and closing SQLite's read transaction (a lock on its shared memory, two system calls)
+  // is as much as the lookup itself. Lookups handled in one turn of the loop share one: the
+  // snapshot is renewed whenever this process commits, so a verify still sees a receipt answered
+  // before it, and it ends at the end of the turn, so an idle loop holds none.
+  thread_local store::Store* sharing = nullptr;
+  store::Store& store = operations_.store();
+  if (sharing == &store) return;
+  if (!net::afterThisTurn([&store] {
+        store.endSharedReads();
+        sharing = nullptr;
+      })) {
+    return;  // not on an event loop (tests calling handle directly): a snapshot per read
+  }
+  store.beginSharedReads();
+  sharing = &store;
 }
 
 void NodeService::answer(const net::Reply& reply, core::Operation op,
@@ -150,12 +170,14 @@ void NodeService::handle(net::HttpRequest&& request, net::Reply reply) {
   auto& d = std::get<soap::Decoded>(decoded);
   const core::Operation op = d.op;
   if (auto* verify = std::get_if<core::VerifyRequest>(&d.request)) {
+    shareReadsThisTurn();
     auto result = operations_.verify(*verify);
     return answer(reply, op, result,
                   {operations_.faultId(verify->caller), verify->caller.id_pa,
                    verify->qr.notice_number, request.peer.subject, started});
   }
   if (auto* get = std::get_if<core::GetPaymentRequest>(&d.request)) {
+    shareReadsThisTurn();
     auto result = operations_.getPayment(*get);
     return answer(reply, op, result,
                   {operations_.faultId(get->caller), get->caller.id_pa, get->qr.notice_number,

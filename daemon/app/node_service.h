@@ -39,6 +39,8 @@ class NodeService {
 
  private:
   soap::Codec& codec();
+  // Lets the notice lookups of this turn of the calling event loop share one read snapshot.
+  void shareReadsThisTurn();
   // What the answer to one request is logged, counted and audited with.
   struct Context {
     std::string fault_id;

@@ -32,8 +32,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "net/tls_context.h"
 #include "core/thread_name.h"
+#include "net/tls_context.h"
 
 namespace ponte::net {
 namespace {
@@ -146,6 +146,9 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   virtual void abort() = 0;  // close now
   virtual void deliver(std::uint64_t seq, HttpResponse response) = 0;
 };
+
+// The io_context the calling thread runs, on an event-loop thread (see afterThisTurn).
+thread_local asio::io_context* this_threads_loop = nullptr;
 
 struct Loop {
   asio::io_context ioc{1};  // one thread runs it
@@ -1029,6 +1032,7 @@ std::unique_ptr<HttpsServer> HttpsServer::start(ListenerOptions options, HttpHan
     auto& loop = impl->loops[i];
     loop->work.emplace(loop->ioc.get_executor());
     loop->thread = std::thread([l = loop.get(), shared] {
+      this_threads_loop = &l->ioc;
       // io_context::run may be called again after a handler threw; keep serving.
       for (;;) {
         try {
@@ -1049,6 +1053,12 @@ std::unique_ptr<HttpsServer> HttpsServer::start(ListenerOptions options, HttpHan
               "address=" + endpointText(bound) + " tls=" + (tls ? "1" : "0") +
                   " threads=" + std::to_string(threads));
   return std::unique_ptr<HttpsServer>(new HttpsServer(std::move(impl)));
+}
+
+bool afterThisTurn(std::function<void()> fn) {
+  if (this_threads_loop == nullptr) return false;
+  asio::post(*this_threads_loop, std::move(fn));
+  return true;
 }
 
 }  // namespace ponte::net

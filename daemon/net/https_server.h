@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -81,5 +82,11 @@ class HttpsServer {
   explicit HttpsServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// On an event-loop thread of a listener (a handler, a Reply posted there): queues fn to run on
+// this same thread once the handlers already waiting there have run, at the end of this turn of
+// the loop, and returns true. Anywhere else, does nothing and returns false. fn does not run if
+// the listener stops first.
+bool afterThisTurn(std::function<void()> fn);
 
 }  // namespace ponte::net

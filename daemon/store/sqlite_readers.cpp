@@ -14,7 +14,19 @@ struct Slot {
   std::uint64_t pool_id;
   Connection* conn;
   std::weak_ptr<ReaderPool::Shared> shared;
+  bool sharing = false;           // between beginSharedReads and endSharedReads
+  bool in_snapshot = false;       // a BEGIN of ours is open on conn
+  std::uint64_t snapshot_of = 0;  // the writer's commits when it began
 };
+
+// Ends the slot's read transaction, if one of ours is open. A failed COMMIT of a read
+// transaction leaves nothing to keep: it is rolled back.
+void endSnapshot(Slot& slot) {
+  if (!slot.in_snapshot) return;
+  slot.in_snapshot = false;
+  if (!slot.conn->inTransaction()) return;  // SQLite ended it itself after an error
+  if (!slot.conn->run("COMMIT")) slot.conn->run("ROLLBACK");
+}
 
 // A thread usually reads through one pool; tests open many, so the list is pruned of dead pools
 // whenever a slot is added.
@@ -24,7 +36,9 @@ struct ThreadSlots {
     for (auto& slot : slots) {
       if (auto shared = slot.shared.lock()) {
         std::lock_guard lock(shared->mutex);
-        if (!shared->closed) shared->idle.push_back(slot.conn);
+        if (shared->closed) continue;
+        endSnapshot(slot);
+        shared->idle.push_back(slot.conn);
       }
     }
   }
@@ -34,9 +48,11 @@ thread_local ThreadSlots thread_slots;
 
 }  // namespace
 
-ReaderPool::ReaderPool(std::string path, OpenOptions options)
+ReaderPool::ReaderPool(std::string path, OpenOptions options,
+                       std::function<std::uint64_t()> commits)
     : path_(std::move(path)),
       options_(options),
+      commits_(std::move(commits)),
       id_(next_pool_id.fetch_add(1)),
       shared_(std::make_shared<Shared>()) {}
 
@@ -47,11 +63,34 @@ ReaderPool::~ReaderPool() {
   shared_->all.clear();
 }
 
-Result<Connection*> ReaderPool::forThisThread() {
-  auto& slots = thread_slots.slots;
-  for (const auto& slot : slots) {
-    if (slot.pool_id == id_) return slot.conn;
+namespace {
+
+Slot* findSlot(std::uint64_t pool_id) {
+  for (auto& slot : thread_slots.slots) {
+    if (slot.pool_id == pool_id) return &slot;
   }
+  return nullptr;
+}
+
+}  // namespace
+
+Result<Connection*> ReaderPool::forThisThread() {
+  if (Slot* slot = findSlot(id_)) {
+    if (!slot->sharing) return slot->conn;
+    const std::uint64_t commits = commits_();
+    if (slot->in_snapshot && (slot->snapshot_of != commits || !slot->conn->inTransaction())) {
+      endSnapshot(*slot);
+    }
+    if (!slot->in_snapshot) {
+      // Deferred: the snapshot is taken by the first read, after `commits` was read, so it
+      // holds at least every commit counted there.
+      if (auto r = slot->conn->run("BEGIN"); !r) return r.error();
+      slot->in_snapshot = true;
+      slot->snapshot_of = commits;
+    }
+    return slot->conn;
+  }
+  auto& slots = thread_slots.slots;
   std::erase_if(slots, [](const Slot& s) { return s.shared.expired(); });
 
   Connection* conn = nullptr;
@@ -76,6 +115,18 @@ Result<Connection*> ReaderPool::forThisThread() {
   }
   slots.push_back(Slot{id_, conn, shared_});
   return conn;
+}
+
+void ReaderPool::beginSharedReads() {
+  if (!findSlot(id_) && !forThisThread()) return;  // no connection: reads will say why
+  findSlot(id_)->sharing = true;
+}
+
+void ReaderPool::endSharedReads() {
+  Slot* slot = findSlot(id_);
+  if (!slot) return;
+  endSnapshot(*slot);
+  slot->sharing = false;
 }
 
 std::size_t ReaderPool::size() const {

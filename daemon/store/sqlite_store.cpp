@@ -4,9 +4,9 @@
 #include <exception>
 #include <future>
 
-#include "store/sqlite_connection.h"
 #include "store/delivery_reports.h"
 #include "store/receipt_json.h"
+#include "store/sqlite_connection.h"
 #include "store/sqlite_migrations.h"
 #include "store/sqlite_readers.h"
 #include "store/sqlite_reads.h"
@@ -142,9 +142,12 @@ class SpontaneousJob final : public WriteJob {
 class SqliteStore final : public Store {
  public:
   SqliteStore(const SqliteOptions& options, std::unique_ptr<Connection> writer)
-      : readers_(options.path, readerOptions(options)),
+      : readers_(options.path, readerOptions(options), [this] { return writer_.commits(); }),
         writer_(std::move(writer), sqlite::WriterOptions{options.max_batch, options.max_pending,
                                                          options.max_pending_attempts}) {}
+
+  void beginSharedReads() override { readers_.beginSharedReads(); }
+  void endSharedReads() override { readers_.endSharedReads(); }
 
   Result<std::optional<NoticeMatch>> findByNotice(const std::string& ec,
                                                   const std::string& nav) override {

@@ -8,8 +8,8 @@
 #include <optional>
 #include <type_traits>
 
-#include "store/sqlite_writes.h"
 #include "core/thread_name.h"
+#include "store/sqlite_writes.h"
 
 namespace ponte::store::sqlite {
 namespace {
@@ -204,6 +204,7 @@ void Writer::runBatch(std::vector<std::unique_ptr<WriteJob>>& jobs,
     }
   }
 
+  if (!batch_failure) commits_.fetch_add(1, std::memory_order_release);
   {
     std::lock_guard lock(mutex_);
     if (!batch_failure) {

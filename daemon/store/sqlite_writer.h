@@ -3,6 +3,7 @@
 // answered before that commit is durable.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -93,6 +94,11 @@ class Writer {
   // would deadlock.
   bool onWriterThread() const;
 
+  // How many transactions this writer has committed. It moves after each COMMIT and before the
+  // jobs of that transaction are completed, so a reader that still finds the value it saw when
+  // its snapshot began knows that nothing it could have waited for was committed since.
+  std::uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
+
  private:
   void loop();
   void submitSide(SideRecord record);
@@ -114,6 +120,7 @@ class Writer {
   std::chrono::steady_clock::time_point first_side_;
   bool stopping_ = false;
   Stats stats_;
+  std::atomic<std::uint64_t> commits_{0};
 
   std::thread thread_;  // last: started after everything above is built
 };

@@ -202,6 +202,15 @@ class Store {
 
   // --- reads: synchronous, thread-safe, fast (called from event loops) ---
 
+  // Between beginSharedReads() and endSharedReads() on one thread, that thread's reads may share
+  // one snapshot of the store instead of taking one each. A read still sees every write this
+  // process committed before the read began (the snapshot is renewed after each commit); writes
+  // of other processes (the CLI) are seen as of the snapshot's start. For a thread that ends
+  // sharing soon, such as an event loop at the end of its turn: a SQLite snapshot held open
+  // keeps the WAL from being checkpointed past it. Engines with nothing to save ignore both.
+  virtual void beginSharedReads() {}
+  virtual void endSharedReads() {}
+
   // The position holding the option with this notice number, in this EC.
   virtual Result<std::optional<NoticeMatch>> findByNotice(const std::string& ec,
                                                           const std::string& nav) = 0;

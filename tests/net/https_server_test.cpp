@@ -355,6 +355,39 @@ TEST_CASE("requests in flight count from the handler's call to its reply, droppe
   CHECK(server->inFlight() == 0);
 }
 
+TEST_CASE("afterThisTurn runs a task on the handler's loop once the handler has returned",
+          "[e2e]") {
+  LogCapture log;
+  std::mutex mu;
+  std::vector<std::string> events;
+  std::thread::id handler_thread, task_thread;
+  bool queued = false;
+  auto server = startOrFail(plainListener(log), [&](HttpRequest&&, Reply reply) {
+    std::lock_guard lock(mu);
+    handler_thread = std::this_thread::get_id();
+    queued = afterThisTurn([&] {
+      std::lock_guard task_lock(mu);
+      task_thread = std::this_thread::get_id();
+      events.push_back("task");
+    });
+    events.push_back("handler returns");
+    reply(HttpResponse{});
+  });
+  auto client = TlsClient::connect(plainClient(server->port()));
+  REQUIRE(client);
+  auto response = client->request("GET", "/");
+  REQUIRE(response);
+  CHECK(response->status == 200);
+  std::lock_guard lock(mu);
+  CHECK(queued);
+  CHECK(events == std::vector<std::string>{"handler returns", "task"});
+  CHECK(task_thread == handler_thread);
+
+  bool ran = false;
+  CHECK_FALSE(afterThisTurn([&] { ran = true; }));  // not an event loop
+  CHECK_FALSE(ran);
+}
+
 TEST_CASE("a dropped reply or a throwing handler gets a 500, and the connection goes on", "[e2e]") {
   LogCapture log;
   auto server = startOrFail(tlsListener(log), [](HttpRequest&& request, Reply reply) {

@@ -469,7 +469,7 @@ TEST_CASE("store sqlite: each reading thread gets its own connection, reused aft
           "[store]") {
   TempDir dir;
   REQUIRE(migrate(dir.file("r.db")).ok());
-  sqlite::ReaderPool pool(dir.file("r.db"), sqlite::OpenOptions{});
+  sqlite::ReaderPool pool(dir.file("r.db"), sqlite::OpenOptions{}, [] { return std::uint64_t{0}; });
   sqlite::Connection* first = nullptr;
   for (int i = 0; i < 5; ++i) {
     std::thread([&] {
@@ -496,6 +496,60 @@ TEST_CASE("store sqlite: each reading thread gets its own connection, reused aft
   hold.set_value();
   t.join();
   CHECK(pool.size() == 2);
+}
+
+TEST_CASE("store sqlite: shared reads keep one snapshot until this process commits or sharing ends",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("shared.db");
+  auto store = openAt(path);
+  REQUIRE(store);
+  // A second store on the same file writes as another process (the CLI) would: its commits do
+  // not move this store's writer.
+  auto other = openAt(path);
+  REQUIRE(other);
+  auto found = [&](int n) {
+    auto r = store->findByNotice(kEcA, notice(n).nav);
+    REQUIRE(r.ok());
+    return r.value().has_value();
+  };
+  // The WAL frames a passive checkpoint could not copy because a reader still needs them.
+  auto uncheckpointed = [&] {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    // The connection learns the file is in WAL mode with its first read.
+    REQUIRE(sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    int log = 0, copied = 0;
+    REQUIRE(sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) ==
+            SQLITE_OK);
+    sqlite3_close(db);
+    return log - copied;
+  };
+  REQUIRE(store->upsertPosition(singlePosition(kEcA, "S1", 62'001)).ok());
+
+  store->beginSharedReads();
+  CHECK(found(62'001));
+  REQUIRE(other->upsertPosition(singlePosition(kEcA, "S2", 62'002)).ok());
+  CHECK_FALSE(found(62'002));   // the snapshot of the first read
+  CHECK(uncheckpointed() > 0);  // S2's frames are newer than the snapshot a reader holds
+  CHECK_FALSE(found(62'002));
+
+  // This process commits: the next read takes a new snapshot, with both writes.
+  REQUIRE(store->upsertPosition(singlePosition(kEcA, "S3", 62'003)).ok());
+  CHECK(found(62'003));
+  CHECK(found(62'002));
+
+  REQUIRE(other->upsertPosition(singlePosition(kEcA, "S4", 62'004)).ok());
+  CHECK_FALSE(found(62'004));
+  store->endSharedReads();
+  CHECK(uncheckpointed() == 0);  // nothing held once sharing ended
+  CHECK(found(62'004));
+
+  // Not sharing: every read sees the latest commit of anyone.
+  REQUIRE(other->upsertPosition(singlePosition(kEcA, "S5", 62'005)).ok());
+  CHECK(found(62'005));
+  CHECK(uncheckpointed() == 0);
 }
 
 TEST_CASE(
