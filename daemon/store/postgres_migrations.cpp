@@ -173,6 +173,12 @@ constexpr std::string_view kPlainChecks = R"sql(
 COMMENT ON TABLE outbox IS 'One delivery per receipt and ledger route, written in the receipt''s transaction.';
 )sql";
 
+// 8: the notice index of payment attempts had no reader (a cart's tie goes through the payment
+// note's index), yet every paGetPayment inserted into it at a random place.
+constexpr std::string_view kAttemptsWithoutNoticeIndex = R"sql(
+DROP INDEX IF EXISTS payment_attempts_by_notice;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
@@ -181,6 +187,7 @@ constexpr std::array kMigrations = {
     Migration{5, "audit journal indexes", kAuditIndexes},
     Migration{6, "delivery attempts", kDeliveryAttempts},
     Migration{7, "outbox checks without IN lists", kPlainChecks},
+    Migration{8, "payment attempts without their notice index", kAttemptsWithoutNoticeIndex},
 };
 
 // Taken by every migrator for the duration of one migration's transaction: a constant of ours

@@ -205,6 +205,19 @@ TEST_CASE("store sqlite: the outbox's state checks are plain comparisons, and st
   sqlite3_close(db);
 }
 
+TEST_CASE("store sqlite: a payment attempt inserts at no random place", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("attempts.db");
+  REQUIRE(migrate(path).ok());
+  // Only the payment note's partial index remains: rows go at the table's end, and attempts
+  // without a note (most of them) touch no index at all.
+  CHECK(rawCount(path,
+                 "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                 " AND tbl_name = 'payment_attempts'") == 1);
+  CHECK(rawCount(path,
+                 "SELECT count(*) FROM sqlite_master WHERE name = 'payment_attempts_by_note'") == 1);
+}
+
 TEST_CASE("store sqlite: migrate creates a fresh WAL database at the binary's version", "[store]") {
   TempDir dir;
   const std::string path = dir.file("fresh.db");
