@@ -14,7 +14,11 @@
 namespace ponte::store::sqlite {
 namespace {
 
+// Side records riding along with jobs: at most this many per transaction, so that a flood of
+// paGetPayment adds well under a millisecond to a receipt's commit.
 constexpr std::size_t kMaxAttemptsPerBatch = 256;
+// Side records in a transaction of their own, when nothing else is pending.
+constexpr std::size_t kMaxSideBatch = 2048;
 
 int onWalCommit(void* pages, sqlite3*, const char*, int wal_pages) {
   *static_cast<int*>(pages) = wal_pages;
@@ -59,8 +63,8 @@ void Writer::submit(std::unique_ptr<WriteJob> job) {
     std::lock_guard lock(mutex_);
     if (!stopping_ && jobs_.size() < options_.max_pending) {
       const bool patient = job->patient();
-      if (patient && jobs_.size() == urgent_jobs_ && attempts_.empty()) {
-        first_side_ = std::chrono::steady_clock::now();
+      if (patient && jobs_.size() == urgent_jobs_) {
+        first_patient_ = std::chrono::steady_clock::now();
       }
       if (!patient) ++urgent_jobs_;
       jobs_.push_back(std::move(job));
@@ -82,12 +86,10 @@ void Writer::submitSide(SideRecord record) {
     ++stats_.attempts_dropped;
     return;
   }
-  if (attempts_.empty() && jobs_.size() == urgent_jobs_) {
-    first_side_ = std::chrono::steady_clock::now();
-  }
+  if (attempts_.empty()) first_side_ = std::chrono::steady_clock::now();
   attempts_.push_back(std::move(record));
   // The writer sleeps on side records alone until they make a batch or their delay is up.
-  if (attempts_.size() == 1 || attempts_.size() == kMaxAttemptsPerBatch) wake_.notify_one();
+  if (attempts_.size() == 1 || attempts_.size() == kMaxSideBatch) wake_.notify_one();
 }
 
 bool Writer::onWriterThread() const { return std::this_thread::get_id() == thread_.get_id(); }
@@ -105,11 +107,18 @@ void Writer::loop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !jobs_.empty() || !attempts_.empty(); });
       if (jobs_.empty() && attempts_.empty()) return;  // stopping, and everything drained
-      if (urgent_jobs_ == 0) {
-        wake_.wait_until(lock, first_side_ + options_.side_delay, [&] {
-          return stopping_ || urgent_jobs_ > 0 || attempts_.size() >= kMaxAttemptsPerBatch ||
-                 jobs_.size() >= options_.max_batch;
-        });
+      // Only patient jobs and side records: wait for an urgent job, a full batch or the
+      // earliest of their delays (a patient job arriving meanwhile brings that earlier).
+      const auto ready = [&] {
+        return stopping_ || urgent_jobs_ > 0 || attempts_.size() >= kMaxSideBatch ||
+               jobs_.size() >= options_.max_batch;
+      };
+      while (!ready()) {
+        auto due = std::chrono::steady_clock::time_point::max();
+        if (!jobs_.empty()) due = first_patient_ + options_.patient_delay;
+        if (!attempts_.empty()) due = std::min(due, first_side_ + options_.side_delay);
+        if (std::chrono::steady_clock::now() >= due) break;
+        wake_.wait_until(lock, due);
       }
       while (!jobs_.empty() && jobs.size() < options_.max_batch) {
         if (!jobs_.front()->patient()) --urgent_jobs_;
@@ -118,7 +127,8 @@ void Writer::loop() {
       }
       // Attempts ride along with the receipts' transaction: a flood of paGetPayment adds at
       // most kMaxAttemptsPerBatch inserts (well under a millisecond) to a receipt's commit.
-      std::size_t take = std::min(attempts_.size(), kMaxAttemptsPerBatch);
+      std::size_t take =
+          std::min(attempts_.size(), jobs.empty() ? kMaxSideBatch : kMaxAttemptsPerBatch);
       attempts.assign(std::make_move_iterator(attempts_.begin()),
                       std::make_move_iterator(attempts_.begin() + static_cast<long>(take)));
       attempts_.erase(attempts_.begin(), attempts_.begin() + static_cast<long>(take));

@@ -34,7 +34,7 @@ class WriteJob {
   // the commit is durable, else the error of run() or of the transaction. Must not throw.
   virtual void complete(const Error* failure) noexcept = 0;
   // A patient job does not start a transaction of its own at once: like the side records, it
-  // waits for another job, a full batch or WriterOptions::side_delay, so the outbox's leases
+  // waits for another job, a full batch or WriterOptions::patient_delay, so the outbox's leases
   // and reports ride along with the receipts' commits instead of adding commits of their own.
   virtual bool patient() const { return false; }
 };
@@ -57,9 +57,14 @@ struct WriterOptions {
   // Checkpoint the WAL (outside the commit-to-answer path) once it holds this many pages.
   int checkpoint_pages = 1000;
   // Side records with no job to ride along wait up to this long (or until a batch of them is
-  // pending) before a transaction of their own: under a flood of paVerify, a commit per request
-  // would make every reader's page cache stale and cost a WAL write each.
-  std::chrono::milliseconds side_delay{10};
+  // pending) before a transaction of their own: each commit makes every reader's page cache
+  // stale and rewrites the last page of each table, so under a flood of paVerify fewer, larger
+  // commits cost the node path less. Nobody waits for them: an audit entry or payment attempt
+  // is readable this much later at most.
+  std::chrono::milliseconds side_delay{50};
+  // A patient job (an outbox lease or report) with no urgent job to ride along waits up to this
+  // long: a delivery thread waits for it.
+  std::chrono::milliseconds patient_delay{10};
 };
 
 class Writer {
@@ -116,8 +121,9 @@ class Writer {
   std::deque<std::unique_ptr<WriteJob>> jobs_;
   std::size_t urgent_jobs_ = 0;  // the jobs_ that are not patient
   std::vector<SideRecord> attempts_;
-  // When the oldest waiting side record or patient job came: nothing but them was pending.
+  // When the oldest waiting side record, and the oldest waiting patient job, came.
   std::chrono::steady_clock::time_point first_side_;
+  std::chrono::steady_clock::time_point first_patient_;
   bool stopping_ = false;
   Stats stats_;
   std::atomic<std::uint64_t> commits_{0};

@@ -392,8 +392,9 @@ TEST_CASE("store sqlite: side records wait for a job, a full batch or their dela
     sqlite::WriterOptions options;
     options.side_delay = std::chrono::hours(1);
     sqlite::Writer writer(connect(path), options);
-    for (int i = 0; i < 256; ++i) writer.submitAudit(audit(i));
-    REQUIRE(waitUntil([&] { return writer.stats().attempts_written == 256; }));
+    for (int i = 0; i < 2048; ++i) writer.submitAudit(audit(i));
+    REQUIRE(waitUntil([&] { return writer.stats().attempts_written == 2048; }));
+    CHECK(writer.stats().transactions == 1);
   }
   SECTION("closing the writer commits the ones still waiting") {
     sqlite::WriterOptions options;
@@ -419,7 +420,7 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
     }
   };
   SECTION("alone, they wait for their delay, then commit together") {
-    options.side_delay = std::chrono::milliseconds(300);
+    options.patient_delay = std::chrono::milliseconds(300);
     sqlite::Writer writer(connect(path), options);
     submitPatient(writer, 5);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -429,7 +430,7 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
     CHECK(writer.stats().transactions == 1);
   }
   SECTION("an urgent job takes them along at once") {
-    options.side_delay = std::chrono::hours(1);
+    options.patient_delay = std::chrono::hours(1);
     sqlite::Writer writer(connect(path), options);
     submitPatient(writer, 5);
     writer.submit(std::make_unique<SequenceJob>("u", false, &ok, &failed));
@@ -437,8 +438,20 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
     CHECK(writer.stats().transactions == 1);
     CHECK(rawCount(path, "SELECT value FROM sequences WHERE name = 'p'") == 5);
   }
-  SECTION("closing the writer commits the ones still waiting") {
+  SECTION("they do not wait for the side records' longer delay, and take those along") {
     options.side_delay = std::chrono::hours(1);
+    options.patient_delay = std::chrono::milliseconds(50);
+    sqlite::Writer writer(connect(path), options);
+    for (int i = 0; i < 10; ++i) {
+      writer.submitAudit(AuditEntry{i, "paVerifyPaymentNotice", kEcA, "-", "OK", "CN=node", 1});
+    }
+    submitPatient(writer, 2);
+    REQUIRE(waitUntil([&] { return ok.load() == 2; }));
+    CHECK(writer.stats().transactions == 1);
+    CHECK(writer.stats().attempts_written == 10);
+  }
+  SECTION("closing the writer commits the ones still waiting") {
+    options.patient_delay = std::chrono::hours(1);
     {
       sqlite::Writer writer(connect(path), options);
       submitPatient(writer, 3);
