@@ -122,14 +122,8 @@ store::Result<std::optional<store::Delivery>> findDelivery(store::Store& store,
                                                            const ops::Config& config,
                                                            std::int64_t id) {
   for (const auto& ec : config.creditor_institutions) {
-    for (auto state : {store::DeliveryState::kPending, store::DeliveryState::kDead,
-                       store::DeliveryState::kDelivered}) {
-      auto rows = store.listDeliveries(ec.fiscal_code, state, id - 1, 1);
-      if (!rows) return rows.error();
-      if (!rows.value().empty() && rows.value().front().id == id) {
-        return std::optional<store::Delivery>(rows.value().front());
-      }
-    }
+    auto d = store.getDelivery(ec.fiscal_code, id);
+    if (!d || d.value()) return d;
   }
   return std::optional<store::Delivery>();
 }

@@ -179,6 +179,16 @@ constexpr std::string_view kAttemptsWithoutNoticeIndex = R"sql(
 DROP INDEX IF EXISTS payment_attempts_by_notice;
 )sql";
 
+// 9: the outbox keeps only the indexes its hot paths read. The index on every row's state
+// (moved again when a delivery is delivered) and the one behind UNIQUE (receipt_row, route)
+// had no reader; the writer inserts a receipt's deliveries once, with the receipt, one per
+// distinct route. Dead deliveries, few and listed by the operator, get an index of their own.
+constexpr std::string_view kOutboxLeanIndexes = R"sql(
+DROP INDEX IF EXISTS outbox_by_state;
+ALTER TABLE outbox DROP CONSTRAINT IF EXISTS outbox_receipt_row_route_key;
+CREATE INDEX outbox_dead ON outbox (ec, id) WHERE state = 'dead';
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
@@ -188,6 +198,7 @@ constexpr std::array kMigrations = {
     Migration{6, "delivery attempts", kDeliveryAttempts},
     Migration{7, "outbox checks without IN lists", kPlainChecks},
     Migration{8, "payment attempts without their notice index", kAttemptsWithoutNoticeIndex},
+    Migration{9, "outbox without its state index and pair constraint", kOutboxLeanIndexes},
 };
 
 // Taken by every migrator for the duration of one migration's transaction: a constant of ours

@@ -214,6 +214,16 @@ Result<std::vector<StoredReceipt>> readReceipts(Connection& db, const std::strin
   return out;
 }
 
+namespace {
+
+// `d.state = '<state>'`: a partial index (pending, dead) serves only a query naming its state,
+// and a generic plan would not see a parameter's value.
+std::string stateIs(DeliveryState state) {
+  return "d.state = '" + std::string(deliveryStateName(state)) + "'";
+}
+
+}  // namespace
+
 Result<std::vector<Delivery>> readDeliveries(Connection& db, const std::string& ec,
                                              DeliveryState state, std::int64_t after_id,
                                              int limit) {
@@ -221,8 +231,8 @@ Result<std::vector<Delivery>> readDeliveries(Connection& db, const std::string& 
   auto rows = db.query(
       std::string("SELECT ") + kDeliveryColumns +
           " FROM outbox d JOIN receipts r ON r.id = d.receipt_row"
-          " WHERE d.ec = $1 AND d.state = $2 AND d.id > $3 ORDER BY d.id LIMIT $4",
-      Params().add(ec).add(deliveryStateName(state)).add(after_id).add(std::int64_t{limit}),
+          " WHERE d.ec = $1 AND " + stateIs(state) + " AND d.id > $2 ORDER BY d.id LIMIT $3",
+      Params().add(ec).add(after_id).add(std::int64_t{limit}),
       "list deliveries");
   if (!rows) return rows.error();
   std::vector<Delivery> out;
@@ -234,6 +244,19 @@ Result<std::vector<Delivery>> readDeliveries(Connection& db, const std::string& 
   return out;
 }
 
+Result<std::optional<Delivery>> readDelivery(Connection& db, const std::string& ec,
+                                             std::int64_t id) {
+  auto rows = db.query(std::string("SELECT ") + kDeliveryColumns +
+                           " FROM outbox d JOIN receipts r ON r.id = d.receipt_row"
+                           " WHERE d.ec = $1 AND d.id = $2",
+                       Params().add(ec).add(id), "read delivery");
+  if (!rows) return rows.error();
+  if (rows.value().size() == 0) return std::optional<Delivery>();
+  auto d = deliveryFromRow(rows.value(), 0, ec);
+  if (!d) return d.error();
+  return std::optional<Delivery>(std::move(d.value()));
+}
+
 Result<std::int64_t> readPositionCount(Connection& db) {
   auto rows = db.query("SELECT count(*) FROM positions", "count positions");
   if (!rows) return rows.error();
@@ -241,8 +264,8 @@ Result<std::int64_t> readPositionCount(Connection& db) {
 }
 
 Result<std::int64_t> readDeliveryCount(Connection& db, const std::string& ec, DeliveryState state) {
-  auto rows = db.query("SELECT count(*) FROM outbox WHERE ec = $1 AND state = $2",
-                       Params().add(ec).add(deliveryStateName(state)), "count deliveries");
+  auto rows = db.query("SELECT count(*) FROM outbox d WHERE d.ec = $1 AND " + stateIs(state),
+                       Params().add(ec), "count deliveries");
   if (!rows) return rows.error();
   return rows.value().int64(0, 0);
 }

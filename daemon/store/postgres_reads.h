@@ -40,6 +40,8 @@ Result<std::vector<StoredReceipt>> readReceiptsByNotice(Connection& db, const st
 Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db);
 
 // Store::countDeliveries.
+Result<std::optional<Delivery>> readDelivery(Connection& db, const std::string& ec,
+                                             std::int64_t id);
 Result<std::int64_t> readDeliveryCount(Connection& db, const std::string& ec, DeliveryState state);
 
 // Store::listDeliveryAttempts.

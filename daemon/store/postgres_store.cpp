@@ -303,6 +303,10 @@ class PostgresStore final : public Store {
     return pool_.withRetry([&](Connection& db) { return pg::readPausedRoutes(db); });
   }
 
+  Result<std::optional<Delivery>> getDelivery(const std::string& ec, std::int64_t id) override {
+    return pool_.withRetry([&](Connection& db) { return pg::readDelivery(db, ec, id); });
+  }
+
   Result<std::int64_t> countDeliveries(const std::string& ec, DeliveryState state) override {
     return pool_.withRetry([&](Connection& db) { return pg::readDeliveryCount(db, ec, state); });
   }

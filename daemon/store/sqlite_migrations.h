@@ -10,7 +10,8 @@ namespace ponte::store::sqlite {
 struct Migration {
   int version;            // 1, 2, 3, ... without gaps
   std::string_view name;  // a few words, recorded in schema_migrations
-  std::string_view sql;   // one or more statements, run in one transaction
+  std::string_view sql;   // one or more statements, run in one transaction, with foreign keys
+                          // off and checked before it commits (so a table can be rebuilt)
 };
 
 // Every migration this binary knows, in order; the last one's version is the schema version.

@@ -51,6 +51,21 @@ Error fatal(Error e) {
   return e;
 }
 
+// Migrations run with foreign keys off, as SQLite's procedure for rebuilding a table requires;
+// before one commits, every reference must still resolve.
+Result<Done> checkForeignKeys(Connection& db, const Migration& m) {
+  auto check = db.statement("PRAGMA foreign_key_check");
+  if (!check) return check.error();
+  StatementUse use(*check.value());
+  int rc = use->step();
+  if (rc == SQLITE_DONE) return Done{};
+  if (rc != SQLITE_ROW) return db.error("check foreign keys", rc);
+  return Error{ErrorKind::kFatal, "sqlite: migration " + std::to_string(m.version) + " (" +
+                                      std::string(m.name) + ") would leave a row of " +
+                                      std::string(use->columnText(0)) + " pointing at no row of " +
+                                      std::string(use->columnText(2))};
+}
+
 // One step: inside a write transaction, re-read the version (another process may have moved
 // it) and apply the next migration. Returns the version after the step.
 Result<int> step(Connection& db, std::span<const Migration> list) {
@@ -79,8 +94,27 @@ Result<int> step(Connection& db, std::span<const Migration> list) {
                  .count();
   use->bind(1, static_cast<std::int64_t>(next.version)).bind(2, next.name).bind(3, now);
   if (int rc = use->step(); rc != SQLITE_DONE) return fatal(db.error("record migration", rc));
+  if (auto r = checkForeignKeys(db, next); !r) return fatal(r.error());
   return next.version;
 }
+
+// Foreign keys off for the life of the guard (a pragma that only works outside a transaction).
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(Connection& db) : db_(db) {
+    ok_ = db_.exec("PRAGMA foreign_keys=OFF", "turn foreign keys off for migrations").ok();
+  }
+  ~ForeignKeysOff() {
+    if (ok_) db_.exec("PRAGMA foreign_keys=ON", "turn foreign keys back on");
+  }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  Connection& db_;
+  bool ok_ = false;
+};
 
 }  // namespace
 
@@ -119,6 +153,10 @@ Result<int> applyMigrations(Connection& db, std::span<const Migration> list) {
   }
   if (auto r = db.exec(kCreateMigrationsTable, "create schema_migrations"); !r) return r.error();
 
+  ForeignKeysOff keys_off(db);
+  if (!keys_off.ok()) {
+    return Error{ErrorKind::kFatal, "sqlite: could not turn foreign keys off to migrate"};
+  }
   for (;;) {
     if (auto r = db.exec("BEGIN IMMEDIATE", "begin migration"); !r) return r.error();
     auto reached = step(db, list);

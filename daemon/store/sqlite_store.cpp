@@ -260,6 +260,12 @@ class SqliteStore final : public Store {
     return sqlite::readDeliveries(*db.value(), ec, state, after_id, limit);
   }
 
+  Result<std::optional<Delivery>> getDelivery(const std::string& ec, std::int64_t id) override {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    return sqlite::readDelivery(*db.value(), ec, id);
+  }
+
   Result<std::vector<Delivery>> claimDeliveries(const std::string& ec, std::int64_t now_unix_ms,
                                                 std::int64_t lease_until_unix_ms,
                                                 int limit) override {

@@ -322,8 +322,11 @@ class Store {
   virtual Result<std::vector<Delivery>> listDeliveries(const std::string& ec, DeliveryState state,
                                                        std::int64_t after_id, int limit) = 0;
 
-  // How many deliveries of the EC are in `state` (through the (ec, state, id) index: no receipt
-  // is read).
+  // The EC's delivery with this id, if there is one (whatever its state).
+  virtual Result<std::optional<Delivery>> getDelivery(const std::string& ec, std::int64_t id) = 0;
+
+  // How many deliveries of the EC are in `state`. Pending and dead ones are counted in their
+  // indexes, without reading a receipt; delivered ones, which no daemon counts, in the table.
   virtual Result<std::int64_t> countDeliveries(const std::string& ec, DeliveryState state) = 0;
 
   // Takes up to `limit` (1..1000) pending deliveries of the EC due at now_unix_ms, oldest due

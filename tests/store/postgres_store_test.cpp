@@ -164,6 +164,25 @@ TEST_CASE("store postgres: migrators racing on a new database apply each migrati
   }
 }
 
+TEST_CASE("store postgres: the outbox keeps the claim and dead indexes, no pair constraint",
+          "[store][postgres]") {
+  REQUIRE_POSTGRES_OR_SKIP();
+  PostgresTestSchema schema;
+  REQUIRE(migratePostgres(schema.options()).ok());
+  const std::string in_schema = "schemaname = '" + schema.name() + "' AND tablename = 'outbox'";
+  CHECK(schema.server().queryInt("SELECT count(*) FROM pg_indexes WHERE " + in_schema +
+                                 " AND indexname NOT IN ('outbox_pkey', 'outbox_pending',"
+                                 " 'outbox_dead')") == 0);
+  CHECK(schema.server().queryInt("SELECT count(*) FROM pg_indexes WHERE " + in_schema +
+                                 " AND indexname = 'outbox_dead'"
+                                 " AND indexdef LIKE '%WHERE (state = ''dead''::text)'") == 1);
+  CHECK(schema.server().queryInt(
+            "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace"
+            " WHERE n.nspname = '" +
+            schema.name() + "' AND c.conrelid = '" + schema.name() + ".outbox'::regclass" +
+            " AND c.contype = 'u'") == 0);
+}
+
 TEST_CASE("store postgres: a database that is not ponte's, or a bad login or dsn, is refused",
           "[store][postgres]") {
   REQUIRE_POSTGRES_OR_SKIP();

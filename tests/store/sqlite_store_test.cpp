@@ -158,19 +158,40 @@ class SequenceJob final : public sqlite::WriteJob {
 
 }  // namespace
 
-// The opcodes SQLite compiles `sql` to (EXPLAIN), one per row.
-std::vector<std::string> opcodes(const std::string& path, const std::string& sql) {
+// Column `column` of each row SQLite answers to `how` + `sql` (EXPLAIN, EXPLAIN QUERY PLAN, or
+// nothing: the query itself).
+std::vector<std::string> explained(const std::string& path, const std::string& how,
+                                   const std::string& sql, int column) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, ("EXPLAIN " + sql).c_str(), -1, &stmt, nullptr) == SQLITE_OK);
-  std::vector<std::string> ops;
+  REQUIRE(sqlite3_prepare_v2(db, (how + " " + sql).c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  std::vector<std::string> rows;
   while (sqlite3_step(stmt) == SQLITE_ROW) {
-    ops.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)));
+    rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, column)));
   }
   sqlite3_finalize(stmt);
   sqlite3_close(db);
-  return ops;
+  return rows;
+}
+
+// The names of the table's indexes, SQLite's own (behind UNIQUE) included.
+std::set<std::string> indexesOf(const std::string& path, const std::string& table) {
+  const auto names = explained(path, "", "SELECT name FROM sqlite_master WHERE type = 'index'"
+                                         " AND tbl_name = '" + table + "'", 0);
+  return {names.begin(), names.end()};
+}
+
+// The opcodes SQLite compiles `sql` to, one per row.
+std::vector<std::string> opcodes(const std::string& path, const std::string& sql) {
+  return explained(path, "EXPLAIN", sql, 1);
+}
+
+// SQLite's plan for `sql`, its steps joined by "; ".
+std::string plan(const std::string& path, const std::string& sql) {
+  std::string steps;
+  for (const std::string& step : explained(path, "EXPLAIN QUERY PLAN", sql, 3)) steps += step + "; ";
+  return steps;
 }
 
 TEST_CASE("store sqlite: the outbox's state checks are plain comparisons, and still refuse",
@@ -211,11 +232,103 @@ TEST_CASE("store sqlite: a payment attempt inserts at no random place", "[store]
   REQUIRE(migrate(path).ok());
   // Only the payment note's partial index remains: rows go at the table's end, and attempts
   // without a note (most of them) touch no index at all.
+  CHECK(indexesOf(path, "payment_attempts") == std::set<std::string>{"payment_attempts_by_note"});
+}
+
+TEST_CASE("store sqlite: a delivery is written to the table and the claim index only", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("lean.db");
+  REQUIRE(migrate(path).ok());
+  // No index on every row's state, no index behind a (receipt, route) constraint: a pending
+  // delivery goes into the table and the pending index, the dead index being partial.
+  CHECK(indexesOf(path, "outbox") == std::set<std::string>{"outbox_pending", "outbox_dead"});
+  CHECK(rawCount(path, "SELECT count(*) FROM sqlite_master WHERE name = 'outbox_dead'"
+                       " AND sql LIKE '%WHERE state = ''dead''%'") == 1);
+  // The operator's and the worker's questions still avoid reading the whole table.
+  const std::string pending = plan(
+      path, "SELECT d.id FROM outbox d WHERE d.ec = 'A' AND d.state = 'pending' AND d.id > 0"
+            " ORDER BY d.id LIMIT 1");
+  CHECK_THAT(pending, Catch::Contains("USING INDEX outbox_pending"));
+  const std::string dead = plan(path,
+                                "SELECT d.id FROM outbox d WHERE d.ec = 'A' AND d.state = 'dead'"
+                                " AND d.id > 0 ORDER BY d.id LIMIT 1");
+  CHECK_THAT(dead, Catch::Contains("USING INDEX outbox_dead"));
+  CHECK_THAT(plan(path, "SELECT count(*) FROM outbox d WHERE d.ec = 'A' AND d.state = 'pending'"),
+             Catch::Contains("USING INDEX outbox_pending"));
+  CHECK_THAT(plan(path, "SELECT count(*) FROM outbox d WHERE d.ec = 'A' AND d.state = 'dead'"),
+             Catch::Contains("USING INDEX outbox_dead"));
+}
+
+TEST_CASE("store sqlite: migration 9 rebuilds the outbox with every delivery and its history",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("nine.db");
+  {
+    auto db = connect(path);
+    REQUIRE(sqlite::applyMigrations(*db, sqlite::migrations().first(8)).value() == 8);
+  }
+  rawExec(path,
+          "PRAGMA foreign_keys=ON;"
+          "INSERT INTO receipts (id, ec, receipt_id, notice_number, iuv, amount_cents,"
+          " received_at_ms, payment_date_time, psp, double_payment, unmatched, v2, raw_xml,"
+          " parsed) VALUES (7, 'A', 'R', 'N', 'I', 1, 1, 't', 'P', 0, 0, 1, '', '{}');"
+          "INSERT INTO outbox (id, receipt_row, ec, route, state, attempts, next_attempt_ms,"
+          " last_error, created_ms, delivered_ms) VALUES"
+          " (40, 7, 'A', 'books', 'delivered', 1, 5, '', 1, 5),"
+          " (41, 7, 'A', 'treasury', 'dead', 3, 9, 'HTTP 400', 1, NULL),"
+          " (42, 7, 'A', 'journal', 'pending', 2, 11, 'HTTP 503', 1, NULL);"
+          "INSERT INTO delivery_attempts (delivery_id, attempt, at_ms, outcome, error)"
+          " VALUES (41, 3, 9, 'dead', 'HTTP 400'), (42, 1, 8, 'retry', 'HTTP 503');");
+
+  auto db = connect(path);
+  REQUIRE(sqlite::applyMigrations(*db, sqlite::migrations()).value() >= 9);
+  // Every row and column kept, ids too (the attempts point at them), and the references hold.
+  CHECK(rawCount(path, "SELECT count(*) FROM outbox") == 3);
   CHECK(rawCount(path,
-                 "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
-                 " AND tbl_name = 'payment_attempts'") == 1);
-  CHECK(rawCount(path,
-                 "SELECT count(*) FROM sqlite_master WHERE name = 'payment_attempts_by_note'") == 1);
+                 "SELECT count(*) FROM outbox WHERE (id, receipt_row, ec, route, state, attempts,"
+                 " next_attempt_ms, last_error, created_ms, coalesce(delivered_ms, -1)) IN (VALUES"
+                 " (40, 7, 'A', 'books', 'delivered', 1, 5, '', 1, 5),"
+                 " (41, 7, 'A', 'treasury', 'dead', 3, 9, 'HTTP 400', 1, -1),"
+                 " (42, 7, 'A', 'journal', 'pending', 2, 11, 'HTTP 503', 1, -1))") == 3);
+  CHECK(rawCount(path, "SELECT count(*) FROM delivery_attempts d JOIN outbox o"
+                       " ON o.id = d.delivery_id") == 2);
+  CHECK(rawCount(path, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+  CHECK(rawCount(path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'") ==
+        0);
+  CHECK(rawCount(path, "SELECT count(*) FROM sqlite_master WHERE name = 'outbox_rebuilt'") == 0);
+  // The migrating connection has its foreign keys back on, and the constraints still refuse.
+  auto keys = db->statement("PRAGMA foreign_keys");
+  REQUIRE(keys.ok());
+  {
+    sqlite::StatementUse use(*keys.value());
+    REQUIRE(use->step() == SQLITE_ROW);
+    CHECK(use->columnInt64(0) == 1);
+  }
+  CHECK_FALSE(db->exec("INSERT INTO outbox (receipt_row, ec, route, state, next_attempt_ms,"
+                       " created_ms) VALUES (8, 'A', 'books', 'pending', 1, 1)",
+                       "orphan delivery")
+                  .ok());
+  CHECK_FALSE(db->exec("UPDATE outbox SET state = 'lost' WHERE id = 42", "unknown state").ok());
+}
+
+TEST_CASE("store sqlite: a migration that would orphan a row is refused, and keys come back on",
+          "[store]") {
+  TempDir dir;
+  auto db = connect(dir.file("orphan.db"));
+  const sqlite::Migration list[] = {
+      {1, "parent and child",
+       "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+       "CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent (id));"
+       "INSERT INTO parent VALUES (1); INSERT INTO child VALUES (1, 1);"},
+      {2, "parent dropped", "DROP TABLE parent; CREATE TABLE parent (id INTEGER PRIMARY KEY);"},
+  };
+  auto r = sqlite::applyMigrations(*db, list);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::kFatal);
+  CHECK_THAT(r.error().message, Catch::Contains("migration 2") && Catch::Contains("child") &&
+                                    Catch::Contains("parent"));
+  CHECK(sqlite::readSchemaVersion(*db).value() == 1);
+  CHECK_FALSE(db->exec("INSERT INTO child VALUES (2, 99)", "orphan").ok());
 }
 
 TEST_CASE("store sqlite: migrate creates a fresh WAL database at the binary's version", "[store]") {

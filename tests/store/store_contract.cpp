@@ -338,6 +338,9 @@ TEST_CASE("store: deliveries are claimed with a lease, retried, dead-lettered an
       auto dead = store->listDeliveries(kEcA, DeliveryState::kDead, 0, 10);
       REQUIRE(dead.value().size() == 1);
       CHECK(dead.value()[0].last_error == "HTTP 400");
+      CHECK(store->countDeliveries(kEcA, DeliveryState::kDead).value() == 1);
+      CHECK(store->countDeliveries(kEcB, DeliveryState::kDead).value() == 0);
+      CHECK(store->getDelivery(kEcA, id).value()->state == DeliveryState::kDead);
       CHECK(store->claimDeliveries(kEcA, kForever, kForever, 10).value().empty());
 
       // Another EC cannot touch it.
@@ -357,6 +360,17 @@ TEST_CASE("store: deliveries are claimed with a lease, retried, dead-lettered an
       REQUIRE(delivered.value().size() == 1);
       CHECK(delivered.value()[0].delivered_unix_ms == 8000);
       CHECK(store->listDeliveries(kEcA, DeliveryState::kPending, 0, 10).value().empty());
+      CHECK(store->countDeliveries(kEcA, DeliveryState::kDelivered).value() == 1);
+      CHECK(store->countDeliveries(kEcA, DeliveryState::kPending).value() == 0);
+      CHECK(store->countDeliveries(kEcA, DeliveryState::kDead).value() == 0);
+      // One delivery read by its id, in any state; never another EC's.
+      auto one = store->getDelivery(kEcA, id);
+      REQUIRE(one.ok());
+      REQUIRE(one.value().has_value());
+      CHECK(one.value()->state == DeliveryState::kDelivered);
+      CHECK(one.value()->receipt.receipt_id == "TOKEN-D");
+      CHECK_FALSE(store->getDelivery(kEcB, id).value().has_value());
+      CHECK_FALSE(store->getDelivery(kEcA, id + 1000).value().has_value());
       // Reporting again on a delivered row is refused: it is no longer pending.
       CHECK(store->reportDelivery(kEcA, id, {true, 9000, "", std::nullopt}).error().kind ==
             ErrorKind::kNotFound);
