@@ -9,7 +9,8 @@
 # Environment: BENCH_CONNECTIONS (default 16) for verify, getv2, mix and their echo run;
 # BENCH_RECEIPT_CONNECTIONS (default 64) for sendrtv2, whose durable commits are shared by the
 # receipts that arrive together, so its throughput grows with the receipts in flight;
-# BENCH_ROUNDS (default 3): how many echo/verify/getv2 rounds give those two their ratio.
+# BENCH_ROUNDS (default 3): how many echo/verify/getv2 rounds give those two their ratio, and
+# how many pairs of sendrtv2 runs without and with webhook ledgers give delivery's cost.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$root" && cd "${1:-build}" && pwd)
@@ -116,6 +117,9 @@ say "making $positions positions"
 python3 "$root/bench/make-positions.py" "$work/positions" --count "$positions" --ec "$ec" >/dev/null
 make_config "$work/ponte.db" "$work/ponte.yaml"
 import_positions "$work/ponte.yaml" "$work/positions"
+# Kept as imported, for the paired webhook rounds (each starts from a copy of it).
+cp "$work/ponte.db" "$work/pristine.db"
+[ ! -e "$work/ponte.db-wal" ] || cp "$work/ponte.db-wal" "$work/pristine.db-wal"
 
 # The transport limit, at both connection counts.
 "$bench" --echo-server --port 0 --certs "$work/certs" > "$work/echo.out" &
@@ -164,15 +168,19 @@ run sendrtv2-half "$port" sendrtv2 "$work/positions" --connections "$receipt_con
 stop_sampler
 stop_ponte
 
-# The same receipts, each also delivered by the outbox to two webhook ledgers (two routes of the
-# EC, both served by an echo server over mutual TLS): delivery must not slow the node path.
+# The same receipts without and with two webhook ledgers (two routes of the EC, both served by
+# an echo server over mutual TLS): delivery must not slow the node path. In rounds, each pair
+# one run after the other (the order alternates), each run on a fresh copy of the imported
+# database: both see the same positions and notices and start with an empty outbox, and the
+# report gives the median round's ratio.
 "$bench" --echo-server --port 0 --certs "$work/certs" > "$work/echo-ledger.out" &
 echo_pid=$!
 for _ in $(seq 500); do grep -q listening "$work/echo-ledger.out" 2>/dev/null && break; sleep 0.01; done
 ledger_port=$(sed -n 's/.* listening on [^ ]*:\([0-9]*\) .*/\1/p' "$work/echo-ledger.out")
 echo "bench-webhook-secret" > "$work/webhook.secret"
+make_config "$work/pair.db" "$work/ponte-receipts.yaml"
 sed -e 's/^\(    iban: "IT61X0306909606100000012345"\)$/\1\n    ledger_routes: [books, treasury]/' \
-  "$work/ponte.yaml" > "$work/ponte-webhooks.yaml"
+  "$work/ponte-receipts.yaml" > "$work/ponte-webhooks.yaml"
 {
   echo "ledgers:"
   for route in books treasury; do
@@ -187,14 +195,24 @@ sed -e 's/^\(    iban: "IT61X0306909606100000012345"\)$/\1\n    ledger_routes: [
 } >> "$work/ponte-webhooks.yaml"
 grep -q 'ledger_routes: \[books, treasury\]' "$work/ponte-webhooks.yaml" ||
   { say "could not add the ledger routes"; exit 1; }
-start_ponte "$work/ponte-webhooks.yaml" "$work/ponte-webhooks.log"
-run sendrtv2-webhooks "$port" sendrtv2 "$work/positions" --connections "$receipt_connections" \
-  --pay-start "$pay_start"
-pay_start=$((pay_start + $(paid_in sendrtv2-webhooks)))
-stop_ponte
+for round in $(seq "$rounds"); do
+  kinds="receipts webhooks"
+  [ $((round % 2)) = 0 ] && kinds="webhooks receipts"
+  for kind in $kinds; do
+    rm -f "$work/pair.db" "$work/pair.db-wal" "$work/pair.db-shm"
+    cp "$work/pristine.db" "$work/pair.db"
+    [ ! -e "$work/pristine.db-wal" ] || cp "$work/pristine.db-wal" "$work/pair.db-wal"
+    sync  # the copy's writeback would otherwise compete with the run's fsyncs
+    start_ponte "$work/ponte-$kind.yaml" "$work/ponte-$kind.log"
+    run "$kind.$round" "$port" sendrtv2 "$work/positions" --connections "$receipt_connections" \
+      --pay-start 0
+    stop_ponte
+  done
+done
 kill -TERM "$echo_pid"
 wait "$echo_pid" || true
 echo_pid=""
+rm -f "$work"/pair.db* "$work"/pristine.db*
 
 # 1 000 000 positions, imported once in chunks and kept in build/bench-1m between runs.
 if [ ! -f "$big/complete" ]; then
