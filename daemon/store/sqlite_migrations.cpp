@@ -209,7 +209,7 @@ DROP INDEX IF EXISTS payment_attempts_by_notice;
 // never repeat. Dropping them took about a third off each delivery's insert. Dead deliveries,
 // few and listed by the operator, keep an index of their own. A UNIQUE constraint is part of
 // the table, so the table is rebuilt (SQLite's documented procedure; the migrator runs it with
-// foreign keys off and checks them before committing).
+// foreign keys off and checks the outbox's references, and those to it, before committing).
 constexpr std::string_view kOutboxLeanIndexes = R"sql(
 CREATE TABLE outbox_rebuilt (
   id              INTEGER PRIMARY KEY,
@@ -243,7 +243,8 @@ constexpr std::array kMigrations = {
     Migration{6, "delivery attempts", kDeliveryAttempts},
     Migration{7, "outbox checks without IN lists", kPlainChecks},
     Migration{8, "payment attempts without their notice index", kAttemptsWithoutNoticeIndex},
-    Migration{9, "outbox without its state index and pair constraint", kOutboxLeanIndexes},
+    Migration{9, "outbox without its state index and pair constraint", kOutboxLeanIndexes,
+              "outbox delivery_attempts"},
 };
 
 }  // namespace

@@ -10,8 +10,11 @@ namespace ponte::store::sqlite {
 struct Migration {
   int version;            // 1, 2, 3, ... without gaps
   std::string_view name;  // a few words, recorded in schema_migrations
-  std::string_view sql;   // one or more statements, run in one transaction, with foreign keys
-                          // off and checked before it commits (so a table can be rebuilt)
+  std::string_view sql;   // one or more statements, run in one transaction
+  // Tables rebuilt by the migration (SQLite's procedure: make the new table, copy, drop the
+  // old, rename), space-separated, with the tables that refer to them: the migration then runs
+  // with foreign keys off, and the references from these tables are checked before it commits.
+  std::string_view rebuilds = {};
 };
 
 // Every migration this binary knows, in order; the last one's version is the schema version.

@@ -51,24 +51,33 @@ Error fatal(Error e) {
   return e;
 }
 
-// Migrations run with foreign keys off, as SQLite's procedure for rebuilding a table requires;
-// before one commits, every reference must still resolve.
+// A migration that rebuilds tables runs with foreign keys off, as SQLite's procedure requires;
+// before it commits, every reference from the tables it names must still resolve.
 Result<Done> checkForeignKeys(Connection& db, const Migration& m) {
-  auto check = db.statement("PRAGMA foreign_key_check");
-  if (!check) return check.error();
-  StatementUse use(*check.value());
-  int rc = use->step();
-  if (rc == SQLITE_DONE) return Done{};
-  if (rc != SQLITE_ROW) return db.error("check foreign keys", rc);
-  return Error{ErrorKind::kFatal, "sqlite: migration " + std::to_string(m.version) + " (" +
-                                      std::string(m.name) + ") would leave a row of " +
-                                      std::string(use->columnText(0)) + " pointing at no row of " +
-                                      std::string(use->columnText(2))};
+  std::string_view rest = m.rebuilds;
+  while (!rest.empty()) {
+    const auto space = rest.find(' ');
+    const std::string table(rest.substr(0, space));
+    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    if (table.empty()) continue;
+    auto check = db.statement("PRAGMA foreign_key_check(" + table + ")");
+    if (!check) return check.error();
+    StatementUse use(*check.value());
+    int rc = use->step();
+    if (rc == SQLITE_DONE) continue;
+    if (rc != SQLITE_ROW) return db.error("check foreign keys of " + table, rc);
+    return Error{ErrorKind::kFatal, "sqlite: migration " + std::to_string(m.version) + " (" +
+                                        std::string(m.name) + ") would leave a row of " +
+                                        std::string(use->columnText(0)) +
+                                        " pointing at no row of " +
+                                        std::string(use->columnText(2))};
+  }
+  return Done{};
 }
 
 // One step: inside a write transaction, re-read the version (another process may have moved
 // it) and apply the next migration. Returns the version after the step.
-Result<int> step(Connection& db, std::span<const Migration> list) {
+Result<int> step(Connection& db, std::span<const Migration> list, bool keys_off) {
   auto version = maxVersion(db);
   if (!version) return version.error();
   int latest = list.empty() ? 0 : list.back().version;
@@ -80,6 +89,8 @@ Result<int> step(Connection& db, std::span<const Migration> list) {
   }
   if (version.value() == latest) return latest;
   const Migration& next = list[static_cast<std::size_t>(version.value())];
+  // Another process moved the version since the caller looked: let it look again.
+  if (!next.rebuilds.empty() && !keys_off) return version.value();
   if (auto r = db.exec(next.sql, "migration " + std::to_string(next.version) + " (" +
                                      std::string(next.name) + ")");
       !r) {
@@ -98,14 +109,15 @@ Result<int> step(Connection& db, std::span<const Migration> list) {
   return next.version;
 }
 
-// Foreign keys off for the life of the guard (a pragma that only works outside a transaction).
+// Foreign keys off for the life of the guard (a pragma that only works outside a
+// transaction), when `off`.
 class ForeignKeysOff {
  public:
-  explicit ForeignKeysOff(Connection& db) : db_(db) {
-    ok_ = db_.exec("PRAGMA foreign_keys=OFF", "turn foreign keys off for migrations").ok();
+  ForeignKeysOff(Connection& db, bool off) : db_(db) {
+    if (off) ok_ = on_ = db_.exec("PRAGMA foreign_keys=OFF", "turn foreign keys off").ok();
   }
   ~ForeignKeysOff() {
-    if (ok_) db_.exec("PRAGMA foreign_keys=ON", "turn foreign keys back on");
+    if (on_) db_.exec("PRAGMA foreign_keys=ON", "turn foreign keys back on");
   }
   ForeignKeysOff(const ForeignKeysOff&) = delete;
   ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
@@ -113,7 +125,8 @@ class ForeignKeysOff {
 
  private:
   Connection& db_;
-  bool ok_ = false;
+  bool ok_ = true;
+  bool on_ = false;  // turned off here, so to be turned back on
 };
 
 }  // namespace
@@ -153,13 +166,19 @@ Result<int> applyMigrations(Connection& db, std::span<const Migration> list) {
   }
   if (auto r = db.exec(kCreateMigrationsTable, "create schema_migrations"); !r) return r.error();
 
-  ForeignKeysOff keys_off(db);
-  if (!keys_off.ok()) {
-    return Error{ErrorKind::kFatal, "sqlite: could not turn foreign keys off to migrate"};
-  }
   for (;;) {
+    // A migration that rebuilds a table runs with foreign keys off, which can only be set
+    // outside a transaction: look at the next one first.
+    auto at = maxVersion(db);
+    if (!at) return at.error();
+    const bool rebuilds = at.value() >= 0 && static_cast<std::size_t>(at.value()) < list.size() &&
+                          !list[static_cast<std::size_t>(at.value())].rebuilds.empty();
+    ForeignKeysOff keys(db, rebuilds);
+    if (!keys.ok()) {
+      return Error{ErrorKind::kFatal, "sqlite: could not turn foreign keys off to migrate"};
+    }
     if (auto r = db.exec("BEGIN IMMEDIATE", "begin migration"); !r) return r.error();
-    auto reached = step(db, list);
+    auto reached = step(db, list, rebuilds);
     if (!reached) {
       db.exec("ROLLBACK", "roll back migration");
       return reached.error();
