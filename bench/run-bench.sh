@@ -9,8 +9,9 @@
 # Environment: BENCH_CONNECTIONS (default 16) for verify, getv2, mix and their echo run;
 # BENCH_RECEIPT_CONNECTIONS (default 64) for sendrtv2, whose durable commits are shared by the
 # receipts that arrive together, so its throughput grows with the receipts in flight;
-# BENCH_ROUNDS (default 3): how many echo/verify/getv2 rounds give those two their ratio, and
-# how many pairs of sendrtv2 runs without and with webhook ledgers give delivery's cost.
+# BENCH_ROUNDS (default 3): how many echo/verify/getv2 rounds give those two their ratio;
+# BENCH_WEBHOOK_ROUNDS (default 5): how many pairs of sendrtv2 runs without and with webhook
+# ledgers give delivery's cost (the pairs are cheap, and a ratio near its target needs them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$root" && cd "${1:-build}" && pwd)
@@ -19,6 +20,7 @@ warmup=1
 connections=${BENCH_CONNECTIONS:-16}
 receipt_connections=${BENCH_RECEIPT_CONNECTIONS:-64}
 rounds=${BENCH_ROUNDS:-3}
+webhook_rounds=${BENCH_WEBHOOK_ROUNDS:-5}
 positions=200000
 work="$build/bench-work"  # ($build/bench is CMake's folder for bench/)
 big="$build/bench-1m"
@@ -195,7 +197,7 @@ sed -e 's/^\(    iban: "IT61X0306909606100000012345"\)$/\1\n    ledger_routes: [
 } >> "$work/ponte-webhooks.yaml"
 grep -q 'ledger_routes: \[books, treasury\]' "$work/ponte-webhooks.yaml" ||
   { say "could not add the ledger routes"; exit 1; }
-for round in $(seq "$rounds"); do
+for round in $(seq "$webhook_rounds"); do
   kinds="receipts webhooks"
   [ $((round % 2)) = 0 ] && kinds="webhooks receipts"
   for kind in $kinds; do
