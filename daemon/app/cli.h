@@ -39,6 +39,11 @@ store::Result<int> migrateStore(const ops::Config& config);
 // The configured database for messages: the SQLite file, or "postgres <dsn>".
 std::string storageName(const ops::Config& config);
 
+// The threads `serve` runs for this configuration: the main thread, each listener's event
+// loops, the writer and the delivery threads (when there are ledgers). It gives each a malloc
+// arena of its own.
+int serveThreads(const ops::Config& config);
+
 int cmdServe(const std::vector<std::string>& argv);
 int cmdCheckConfig(const std::vector<std::string>& argv);
 int cmdMigrate(const std::vector<std::string>& argv);

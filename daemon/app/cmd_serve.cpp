@@ -182,6 +182,17 @@ void reload(const std::string& path, NodeOperations& operations, net::HttpsServe
 
 }  // namespace
 
+int serveThreads(const ops::Config& config) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int n = 2;  // the main thread and the writer
+  n += config.node_listener.threads > 0 ? config.node_listener.threads : cores;
+  if (config.admin_listener.enabled) n += 1;
+  if (config.api_listener.enabled) n += config.api_listener.threads;
+  if (!config.ledgers.empty()) n += config.outbox.workers;
+  return std::min(n, 64);
+}
+
+
 int cmdServe(const std::vector<std::string>& argv) {
   Args args(argv, {"config"}, {});
   if (!args.error().empty() || !args.positional().empty()) {
@@ -194,17 +205,16 @@ int cmdServe(const std::vector<std::string>& argv) {
     std::cout << kUsage;
     return kExitOk;
   }
-  // A malloc arena per core and one more, not glibc's eight per core: with one arena the event
-  // loops queue on its lock (a quarter of verify's throughput on 2 cores), with many a burst of
-  // connections leaves memory spread over arenas. The listener trims every arena once a burst
-  // of connections has closed. MALLOC_ARENA_MAX in the environment overrides this.
-  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) {
-    const unsigned cores = std::clamp(std::thread::hardware_concurrency(), 1u, 15u);
-    mallopt(M_ARENA_MAX, static_cast<int>(cores) + 1);
-  }
   const std::string path = configPath(args);
   auto config = loadConfig(path);
   if (!config) return kExitConfig;
+  // A malloc arena for each of the threads serve runs, not glibc's eight per core: threads that
+  // share one queue on its lock whenever both allocate. One arena for all made the event loops
+  // wait (a quarter of verify's throughput on 2 cores); a delivery thread sharing an event
+  // loop's made paSendRTV2's loops wait under load. Many more would leave a burst of
+  // connections' memory spread over arenas; the listener trims every arena once a burst has
+  // closed. MALLOC_ARENA_MAX in the environment overrides this.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, serveThreads(*config));
   ops::Logger log(config->logging.level);
 
   const ops::CheckReport report = ops::checkFiles(*config);
