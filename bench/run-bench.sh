@@ -85,14 +85,7 @@ stop_ponte() {
 
 # Samples the resident memory of PID every 100 ms, keeping the largest value (KiB) in FILE.
 start_sampler() {  # PID FILE
-  (
-    max=0
-    while kill -0 "$1" 2>/dev/null; do
-      rss=$(awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
-      [ "${rss:-0}" -gt "$max" ] && max=$rss && echo "$max" > "$2"
-      sleep 0.1
-    done
-  ) &
+  python3 "$root/bench/sample-rss.py" "$1" "$2" &
   sampler_pid=$!
 }
 stop_sampler() {
