@@ -238,5 +238,21 @@ TEST_CASE("one codec decodes any number of messages, refused ones in between", "
   }
 }
 
+// paForNode is document/literal: an id or href on the SOAP elements links nothing. gSOAP reads
+// the message as a tree, so a reference to nowhere is not an error and an id binds nothing.
+TEST_CASE("id and href attributes on the SOAP elements are plain attributes", "[unit]") {
+  Codec codec;
+  for (const Operation op : kAll) {
+    std::string body = test::replaceOnce(test::validRequest(op), "<soapenv:Header/>",
+                                         "<soapenv:Header id=\"h\" href=\"#nowhere\"/>");
+    body = test::replaceOnce(body, "<soapenv:Body>", "<soapenv:Body id=\"b\" href=\"#h\">");
+    for (int round = 0; round < 3; ++round) {
+      const Decoded decoded = decodeOk(codec, core::operationName(op), body);
+      CHECK(decoded.op == op);
+      checkRequest(op, decoded.request);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ponte::soap
