@@ -232,10 +232,17 @@ void Writer::runBatch(std::vector<std::unique_ptr<WriteJob>>& jobs,
 }
 
 void Writer::checkpointIfDue() {
-  if (wal_pages_ < options_.checkpoint_pages) return;
+  if (wal_pages_ < options_.idle_checkpoint_pages) return;
+  if (wal_pages_ < options_.checkpoint_pages) {
+    // Early, in a lull only: no receipt waits behind this checkpoint's copy and fsync.
+    std::lock_guard lock(mutex_);
+    if (!jobs_.empty()) return;
+  }
   // PASSIVE: never waits for readers; what it cannot copy now is copied next time.
   sqlite3_wal_checkpoint_v2(db_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   wal_pages_ = 0;
+  std::lock_guard lock(mutex_);
+  ++stats_.checkpoints;
 }
 
 }  // namespace ponte::store::sqlite

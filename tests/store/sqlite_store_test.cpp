@@ -475,6 +475,72 @@ TEST_CASE("store sqlite: jobs queued during a transaction share the next one", "
   CHECK(stats.jobs == 12);
 }
 
+// Writes about `pages` WAL pages (one blob), then submits `next` to the writer, if any.
+class PagesJob final : public sqlite::WriteJob {
+ public:
+  PagesJob(int pages, sqlite::Writer* writer, std::unique_ptr<sqlite::WriteJob> next)
+      : pages_(pages), writer_(writer), next_(std::move(next)) {}
+  Result<Done> run(sqlite::Connection& db) override {
+    auto r = db.exec(
+        "CREATE TABLE IF NOT EXISTS filler (b BLOB); INSERT INTO filler VALUES "
+        "(randomblob(" +
+            std::to_string(pages_) + " * 4000))",
+        "filler");
+    if (r && next_) writer_->submit(std::move(next_));
+    return r;
+  }
+  void complete(const Error*) noexcept override {}
+
+ private:
+  int pages_;
+  sqlite::Writer* writer_;
+  std::unique_ptr<sqlite::WriteJob> next_;
+};
+
+TEST_CASE("store sqlite: the WAL is checkpointed early in a lull, in full under load", "[store]") {
+  TempDir dir;
+  REQUIRE(migrate(dir.file("c.db")).ok());
+  sqlite::WriterOptions options;
+  options.checkpoint_pages = 1000;
+  options.idle_checkpoint_pages = 250;
+  sqlite::Writer writer(connect(dir.file("c.db")), options);
+  const auto checkpoints = [&] { return writer.stats().checkpoints; };
+  const auto idle = [&](std::uint64_t jobs) {
+    return waitUntil([&] { return writer.stats().jobs == jobs; });
+  };
+
+  SECTION("fewer pages than the early threshold: none") {
+    writer.submit(std::make_unique<PagesJob>(100, nullptr, nullptr));
+    REQUIRE(idle(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(checkpoints() == 0);
+  }
+  SECTION("past the early threshold with nothing waiting: at once") {
+    writer.submit(std::make_unique<PagesJob>(300, nullptr, nullptr));
+    REQUIRE(idle(1));
+    CHECK(waitUntil([&] { return checkpoints() == 1; }));
+  }
+  SECTION("past the early threshold with a job waiting: after that job") {
+    auto gate = std::make_shared<Gate>();
+    auto running = gate->running.get_future();
+    writer.submit(std::make_unique<PagesJob>(300, &writer, std::make_unique<BlockingJob>(gate)));
+    running.wait();  // the next job runs: the batch before it has committed
+    CHECK(checkpoints() == 0);
+    gate->release.set_value();
+    REQUIRE(idle(2));
+    CHECK(waitUntil([&] { return checkpoints() == 1; }));
+  }
+  SECTION("past the full threshold: even with a job waiting") {
+    auto gate = std::make_shared<Gate>();
+    auto running = gate->running.get_future();
+    writer.submit(std::make_unique<PagesJob>(1100, &writer, std::make_unique<BlockingJob>(gate)));
+    running.wait();
+    CHECK(checkpoints() == 1);
+    gate->release.set_value();
+    REQUIRE(idle(2));
+  }
+}
+
 TEST_CASE("store sqlite: side records wait for a job, a full batch or their delay", "[store]") {
   TempDir dir;
   const std::string path = dir.file("side.db");
