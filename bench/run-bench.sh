@@ -9,7 +9,7 @@
 # Environment: BENCH_CONNECTIONS (default 16) for verify, getv2, mix and their echo run;
 # BENCH_RECEIPT_CONNECTIONS (default 64) for sendrtv2, whose durable commits are shared by the
 # receipts that arrive together, so its throughput grows with the receipts in flight;
-# BENCH_ROUNDS (default 3): how many echo/verify/getv2 rounds give those two their ratio;
+# BENCH_ROUNDS (default 5): how many echo/verify/getv2 rounds give those two their ratio;
 # BENCH_WEBHOOK_ROUNDS (default 5): how many pairs of sendrtv2 runs without and with webhook
 # ledgers give delivery's cost (the pairs are cheap, and a ratio near its target needs them).
 set -euo pipefail
@@ -19,7 +19,7 @@ seconds=${2:-10}
 warmup=1
 connections=${BENCH_CONNECTIONS:-16}
 receipt_connections=${BENCH_RECEIPT_CONNECTIONS:-64}
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 webhook_rounds=${BENCH_WEBHOOK_ROUNDS:-5}
 positions=200000
 work="$build/bench-work"  # ($build/bench is CMake's folder for bench/)
