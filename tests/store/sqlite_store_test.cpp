@@ -520,21 +520,24 @@ TEST_CASE("store sqlite: the WAL is checkpointed early in a lull, in full under 
     REQUIRE(idle(1));
     CHECK(waitUntil([&] { return checkpoints() == 1; }));
   }
-  SECTION("past the early threshold with a job waiting: after that job") {
+  // Writes `pages`, queueing a job meanwhile that parks the writer once it runs: by then the
+  // batch of the pages has committed and its checkpoint, if any, is done.
+  const auto writeThenPark = [&](int pages) {
     auto gate = std::make_shared<Gate>();
     auto running = gate->running.get_future();
-    writer.submit(std::make_unique<PagesJob>(300, &writer, std::make_unique<BlockingJob>(gate)));
-    running.wait();  // the next job runs: the batch before it has committed
+    writer.submit(std::make_unique<PagesJob>(pages, &writer, std::make_unique<BlockingJob>(gate)));
+    running.wait();
+    return gate;
+  };
+  SECTION("past the early threshold with a job waiting: after that job") {
+    auto gate = writeThenPark(300);
     CHECK(checkpoints() == 0);
     gate->release.set_value();
     REQUIRE(idle(2));
     CHECK(waitUntil([&] { return checkpoints() == 1; }));
   }
   SECTION("past the full threshold: even with a job waiting") {
-    auto gate = std::make_shared<Gate>();
-    auto running = gate->running.get_future();
-    writer.submit(std::make_unique<PagesJob>(1100, &writer, std::make_unique<BlockingJob>(gate)));
-    running.wait();
+    auto gate = writeThenPark(1100);
     CHECK(checkpoints() == 1);
     gate->release.set_value();
     REQUIRE(idle(2));
