@@ -1,8 +1,11 @@
 // HTTP <-> SOAP <-> NodeOperations for the node listener.
 #include "app/node_service.h"
 
+#include <atomic>
 #include <chrono>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "net/https_server.h"
 
@@ -34,6 +37,11 @@ std::string_view outcomeOf(const core::NodeAnswer& answer) {
   return std::visit([](const auto& a) { return outcomeOf(a); }, answer);
 }
 
+std::uint64_t nextInstance() {
+  static std::atomic<std::uint64_t> last{0};
+  return ++last;
+}
+
 }  // namespace
 
 NodeService::NodeService(NodeOperations& operations, NodeServiceOptions options, ops::Logger& log,
@@ -42,7 +50,8 @@ NodeService::NodeService(NodeOperations& operations, NodeServiceOptions options,
       options_(std::move(options)),
       log_(log),
       sinks_(sinks),
-      metrics_(sinks.metrics) {
+      metrics_(sinks.metrics),
+      instance_(nextInstance()) {
   if (metrics_) {
     metrics_->declare(
         "ponte_node_requests_total", ops::Metrics::Type::kCounter,
@@ -55,13 +64,13 @@ NodeService::NodeService(NodeOperations& operations, NodeServiceOptions options,
 soap::Codec& NodeService::codec() {
   // One codec per thread: gSOAP contexts are not thread-safe, and a per-thread one needs no lock.
   struct Slot {
-    const NodeService* owner = nullptr;
+    std::uint64_t owner = 0;
     std::unique_ptr<soap::Codec> codec;
   };
   thread_local Slot slot;
-  if (slot.owner != this || !slot.codec) {
+  if (slot.owner != instance_ || !slot.codec) {
     slot.codec = std::make_unique<soap::Codec>(options_.limits);
-    slot.owner = this;
+    slot.owner = instance_;
   }
   return *slot.codec;
 }
@@ -96,14 +105,10 @@ void NodeService::answer(const net::Reply& reply, core::Operation op,
                                elapsed_ns / 1000});
   }
   if (metrics_) {
-    const std::string_view name = core::operationName(op);
     // Only served ECs become label values: a caller cannot grow the series with made-up idPAs.
     const std::string_view ec_label =
         operations_.directory()->ec(ec) ? std::string_view(ec) : "other";
-    metrics_->add("ponte_node_requests_total",
-                  {{"op", name}, {"ec", ec_label}, {"outcome", outcomeOf(answer)}});
-    metrics_->observe("ponte_node_request_duration_seconds", {{"op", name}},
-                      static_cast<double>(elapsed_ns) / 1e9);
+    count(op, ec_label, outcomeOf(answer), static_cast<double>(elapsed_ns) / 1e9);
   }
   if (log_.enabled(ops::LogLevel::kInfo)) {
     const double ms = static_cast<double>(elapsed_ns / 1000) / 1000.0;
@@ -114,6 +119,45 @@ void NodeService::answer(const net::Reply& reply, core::Operation op,
                                {"ms", ms}});
   }
   reply(xmlResponse(200, std::move(body)));
+}
+
+void NodeService::count(core::Operation op, std::string_view ec_label, std::string_view outcome,
+                        double seconds) {
+  // The series of each kind of answer this thread has given, resolved once: counting is then two
+  // atomic additions, without rendering labels, looking them up or taking the registry's lock
+  // (a shared lock still bounces between the event loops' cores). The kinds are few (operations
+  // x served ECs x outcomes); past kMaxKinds the rest are counted through the registry.
+  struct Kind {
+    core::Operation op;
+    std::string ec_label;
+    std::string outcome;
+    ops::Metrics::Counter requests;
+    ops::Metrics::Histogram duration;
+  };
+  struct Cache {
+    std::uint64_t owner = 0;
+    std::vector<Kind> kinds;
+  };
+  constexpr std::size_t kMaxKinds = 64;
+  thread_local Cache cache;
+  if (cache.owner != instance_) cache = Cache{instance_, {}};
+  for (const Kind& k : cache.kinds) {
+    if (k.op == op && k.outcome == outcome && k.ec_label == ec_label) {
+      k.requests.add();
+      k.duration.observe(seconds);
+      return;
+    }
+  }
+  const std::string_view name = core::operationName(op);
+  auto requests = metrics_->counter("ponte_node_requests_total",
+                                    {{"op", name}, {"ec", ec_label}, {"outcome", outcome}});
+  auto duration = metrics_->histogram("ponte_node_request_duration_seconds", {{"op", name}});
+  requests.add();
+  duration.observe(seconds);
+  if (cache.kinds.size() < kMaxKinds) {
+    cache.kinds.push_back(
+        Kind{op, std::string(ec_label), std::string(outcome), requests, duration});
+  }
 }
 
 void NodeService::handle(net::HttpRequest&& request, net::Reply reply) {

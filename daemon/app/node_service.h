@@ -2,6 +2,7 @@
 // decides with NodeOperations, encodes the answer, and logs one line per request.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -51,12 +52,17 @@ class NodeService {
   };
   void answer(const net::Reply& reply, core::Operation op, const core::NodeAnswer& answer,
               const Context& context);
+  // Counts one answer in ponte_node_requests_total and ponte_node_request_duration_seconds.
+  void count(core::Operation op, std::string_view ec_label, std::string_view outcome,
+             double seconds);
 
   NodeOperations& operations_;
   NodeServiceOptions options_;
   ops::Logger& log_;
   NodeServiceSinks sinks_;
   ops::Metrics* metrics_;
+  // Tells this object's per-thread caches from those of one destroyed before it at its address.
+  std::uint64_t instance_;
 };
 
 }  // namespace ponte::app

@@ -104,7 +104,7 @@ Metrics::Series& Metrics::series(std::string_view name, const Labels& labels) {
 }
 
 void Metrics::add(std::string_view name, const Labels& labels, double value) {
-  series(name, labels).value.fetch_add(value, std::memory_order_relaxed);
+  counter(name, labels).add(value);
 }
 
 void Metrics::set(std::string_view name, const Labels& labels, double value) {
@@ -112,15 +112,32 @@ void Metrics::set(std::string_view name, const Labels& labels, double value) {
 }
 
 void Metrics::observe(std::string_view name, const Labels& labels, double seconds) {
+  histogram(name, labels).observe(seconds);
+}
+
+Metrics::Counter Metrics::counter(std::string_view name, const Labels& labels) {
+  return Counter(&series(name, labels));
+}
+
+Metrics::Histogram Metrics::histogram(std::string_view name, const Labels& labels) {
   Series& s = series(name, labels);
+  assert(s.buckets && "histogram() of a metric not declared as a histogram");
+  return Histogram(&s);
+}
+
+void Metrics::Counter::add(double value) const {
+  series_->value.fetch_add(value, std::memory_order_relaxed);
+}
+
+void Metrics::Histogram::observe(double seconds) const {
   for (std::size_t i = 0; i < kBucketCount; ++i) {
     if (seconds <= kBuckets[i]) {
-      s.buckets[i].fetch_add(1, std::memory_order_relaxed);
+      series_->buckets[i].fetch_add(1, std::memory_order_relaxed);
       break;
     }
   }
-  s.count.fetch_add(1, std::memory_order_relaxed);
-  s.value.fetch_add(seconds, std::memory_order_relaxed);
+  series_->count.fetch_add(1, std::memory_order_relaxed);
+  series_->value.fetch_add(seconds, std::memory_order_relaxed);
 }
 
 void Metrics::addCollector(std::function<void(Metrics&)> collector) {

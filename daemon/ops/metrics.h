@@ -18,8 +18,32 @@ namespace ponte::ops {
 using Labels = std::vector<std::pair<std::string_view, std::string_view>>;
 
 class Metrics {
+  struct Series;
+
  public:
   enum class Type { kCounter, kGauge, kHistogram };
+
+  // One series of a counter, resolved once: adding through it is a single atomic addition, with
+  // no label rendering, lookup or lock. Valid as long as its Metrics.
+  class Counter {
+   public:
+    void add(double value = 1) const;
+
+   private:
+    friend class Metrics;
+    explicit Counter(Series* series) : series_(series) {}
+    Series* series_;
+  };
+  // One series of a histogram, resolved once.
+  class Histogram {
+   public:
+    void observe(double seconds) const;
+
+   private:
+    friend class Metrics;
+    explicit Histogram(Series* series) : series_(series) {}
+    Series* series_;
+  };
 
   // Declares a metric family with its help text. Using a name that was not declared is a bug
   // (asserted); declaring one twice with another type too.
@@ -31,6 +55,9 @@ class Metrics {
   void set(std::string_view name, const Labels& labels, double value);
   // Records one observation (in seconds) in a histogram with buckets from 100 µs to 10 s.
   void observe(std::string_view name, const Labels& labels, double seconds);
+  // The series of a counter or histogram, for a caller that records in it often.
+  Counter counter(std::string_view name, const Labels& labels);
+  Histogram histogram(std::string_view name, const Labels& labels);
 
   // Called at the start of every render(), e.g. to set gauges from another part's counters.
   void addCollector(std::function<void(Metrics&)> collector);

@@ -54,3 +54,26 @@ TEST_CASE("metrics count exactly under concurrent updates", "[unit]") {
   CHECK(e.samples.at(R"(c_total{ec="ec0"})") == 20000);
   CHECK(e.samples.at(R"(c_total{ec="ec1"})") == 20000);
 }
+
+TEST_CASE("a resolved series counts in the same series as the labels name", "[unit]") {
+  Metrics m;
+  m.declare("r_total", Metrics::Type::kCounter, "r");
+  m.declare("r_seconds", Metrics::Type::kHistogram, "r");
+  const Metrics::Counter ok = m.counter("r_total", {{"op", "verify"}, {"outcome", "OK"}});
+  const Metrics::Histogram verify = m.histogram("r_seconds", {{"op", "verify"}});
+  // Resolving registers the series (at zero), as its first use by name would.
+  CHECK(parsePrometheusText(m.render()).samples.at(R"(r_total{op="verify",outcome="OK"})") == 0);
+  ok.add();
+  ok.add(2);
+  m.add("r_total", {{"op", "verify"}, {"outcome", "OK"}});
+  m.add("r_total", {{"op", "verify"}, {"outcome", "PAA_PAGAMENTO_SCONOSCIUTO"}});
+  verify.observe(0.0002);
+  m.observe("r_seconds", {{"op", "verify"}}, 0.02);
+  const auto e = parsePrometheusText(m.render());
+  CHECK(e.samples.at(R"(r_total{op="verify",outcome="OK"})") == 4);
+  CHECK(e.samples.at(R"(r_total{op="verify",outcome="PAA_PAGAMENTO_SCONOSCIUTO"})") == 1);
+  CHECK(e.samples.at(R"(r_seconds_bucket{op="verify",le="0.00025"})") == 1);
+  CHECK(e.samples.at(R"(r_seconds_bucket{op="verify",le="0.025"})") == 2);
+  CHECK(e.samples.at(R"(r_seconds_count{op="verify"})") == 2);
+  CHECK(e.samples.at(R"(r_seconds_sum{op="verify"})") == Approx(0.0202));
+}
