@@ -256,3 +256,37 @@ TEST_CASE("id and href attributes on the SOAP elements are plain attributes", "[
 
 }  // namespace
 }  // namespace ponte::soap
+
+namespace ponte::soap {
+namespace {
+
+// The codec resets gSOAP for each message itself (see beginReceive in soap/codec.cpp): what a
+// message refused halfway through gSOAP leaves behind (open blocks, attributes, the namespace
+// stack) must not reach the next one, and blanks before the envelope are skipped as gSOAP would.
+TEST_CASE("a message refused inside gSOAP leaves nothing to the next one", "[unit]") {
+  Codec codec;
+  for (const Operation op : {Operation::kSendRt, Operation::kSendRtV2}) {
+    // The content model holds; the value is no integer, which only gSOAP's conversion sees.
+    const std::string refused = test::replaceOnce(
+        test::validRequest(op), "<idTransfer>2</idTransfer>", "<idTransfer>two</idTransfer>");
+    for (int round = 0; round < 3; ++round) {
+      auto result = codec.decode(core::operationName(op), refused);
+      REQUIRE(std::holds_alternative<DecodeFailure>(result));
+      CHECK(std::get<DecodeFailure>(result).log_detail.rfind("gSOAP error", 0) == 0);
+      const Decoded decoded = decodeOk(codec, core::operationName(op), test::validRequest(op));
+      checkRequest(op, decoded.request);
+    }
+  }
+  // Without an XML declaration, blanks may come before the root element.
+  for (const Operation op : kAll) {
+    const std::string body = test::replaceOnce(
+        test::validRequest(op), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", " \r\n\t");
+    REQUIRE(body.front() == ' ');
+    REQUIRE(body[body.find_first_not_of(" \r\n\t")] == '<');
+    const Decoded decoded = decodeOk(codec, core::operationName(op), body);
+    checkRequest(op, decoded.request);
+  }
+}
+
+}  // namespace
+}  // namespace ponte::soap
