@@ -32,8 +32,8 @@ size_t receive(struct soap* soap, char* buffer, size_t length) {
 
 // Releases what gSOAP allocated for one message, whatever path decode() leaves by: the message's
 // objects and data. Not soap_end(): its soap_free_temp() also clears gSOAP's fixed tables (1 999
-// reference buckets, 4 096 pointer buckets) whatever the message held, and soap_begin_recv() does
-// that again before the next one. Its temporary lists stay until then.
+// reference buckets, 4 096 pointer buckets) whatever the message held. The temporary lists stay
+// until beginReceive() frees them before the next message.
 class MessageScope {
  public:
   explicit MessageScope(struct soap* soap) : soap_(soap) {}
