@@ -11,6 +11,7 @@
 #include "store/sqlite_readers.h"
 #include "store/sqlite_reads.h"
 #include "store/sqlite_schema.h"
+#include "store/sqlite_wal_gather.h"
 #include "store/sqlite_writer.h"
 #include "store/sqlite_writes.h"
 
@@ -429,7 +430,12 @@ std::unique_ptr<Store> openSqliteStore(const SqliteOptions& options, Error* erro
     return fail(v.error());
   }
   // A fresh connection for the writer: one that ran a migration may keep the tables' former
-  // definitions in memory (migration 7 changes a CHECK's text only).
+  // definitions in memory (migration 7 changes a CHECK's text only). Its durable commits gather
+  // their WAL writes (store/sqlite_wal_gather.h).
+  o.vfs = sqlite::gatheringVfs(options.vfs);
+  if (o.vfs.empty()) {
+    return fail(Error{ErrorKind::kInvalid, "sqlite: no VFS named '" + options.vfs + "'"});
+  }
   db = Connection::open(options.path, o);
   if (!db) return fail(db.error());
   // The WAL is truncated back to this size after a checkpoint, so a burst does not leave a

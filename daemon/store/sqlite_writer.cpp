@@ -1,6 +1,8 @@
 // Group commit on one thread: take everything pending, one transaction, one fsync, then answer.
 #include "store/sqlite_writer.h"
 
+#include "store/sqlite_wal_gather.h"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -161,11 +163,14 @@ void Writer::runBatch(std::vector<std::unique_ptr<WriteJob>>& jobs,
     batch_failure = std::move(e);
   };
 
-  if (auto r = setDurable(!jobs.empty()); !r) {
+  const bool durable = !jobs.empty();
+  if (auto r = setDurable(durable); !r) {
     batch_failure = r.error();
   } else if (auto begin = db.run("BEGIN IMMEDIATE"); !begin) {
     batch_failure = begin.error();
   } else {
+    // Only a durable commit syncs the WAL before the other connections can see its frames.
+    if (durable) gatherWalWrites(db.raw(), true);
     for (std::size_t i = 0; i < jobs.size() && !batch_failure; ++i) {
       if (auto r = db.run("SAVEPOINT job"); !r) {
         fail_batch(r.error());
@@ -214,6 +219,13 @@ void Writer::runBatch(std::vector<std::unique_ptr<WriteJob>>& jobs,
     }
   }
 
+  if (durable) {
+    // Committed, the gathered writes went out with the WAL's sync; rolled back, they are frames
+    // past the log's end, still written in order, as they would have been one by one.
+    if (const int rc = gatherWalWrites(db.raw(), false); rc != SQLITE_OK && !batch_failure) {
+      batch_failure = db.error("write the log", rc);
+    }
+  }
   if (!batch_failure) commits_.fetch_add(1, std::memory_order_release);
   {
     std::lock_guard lock(mutex_);

@@ -14,10 +14,12 @@ namespace {
 std::atomic<bool> fail_syncs{false};
 std::atomic<bool> fail_writes{false};
 std::atomic<long> sync_count{0};
+std::atomic<long> wal_write_count{0};
 
 // Our file object; the default VFS's file object follows it in the same allocation.
 struct ShimFile {
   sqlite3_file base;
+  bool wal;
   sqlite3_file* inner() { return reinterpret_cast<sqlite3_file*>(this + 1); }
 };
 
@@ -29,6 +31,7 @@ int shimRead(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
 }
 int shimWrite(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   if (fail_writes.load()) return SQLITE_IOERR_WRITE;
+  if (reinterpret_cast<ShimFile*>(f)->wal) ++wal_write_count;
   return inner(f)->pMethods->xWrite(inner(f), buf, n, off);
 }
 int shimTruncate(sqlite3_file* f, sqlite3_int64 size) {
@@ -94,6 +97,7 @@ sqlite3_vfs shimVfs;
 
 int shimOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
   auto* shim = reinterpret_cast<ShimFile*>(f);
+  shim->wal = (flags & SQLITE_OPEN_WAL) != 0;
   int rc = defaultVfs->xOpen(defaultVfs, name, shim->inner(), flags, out_flags);
   // SQLite calls xClose only when pMethods is set: mirror the inner file's state.
   shim->base.pMethods = shim->inner()->pMethods ? &kShimMethods : nullptr;
@@ -119,5 +123,6 @@ const char* FaultyVfs::name() {
 void FaultyVfs::failSyncs(bool on) { fail_syncs.store(on); }
 void FaultyVfs::failWrites(bool on) { fail_writes.store(on); }
 long FaultyVfs::syncs() { return sync_count.load(); }
+long FaultyVfs::walWrites() { return wal_write_count.load(); }
 
 }  // namespace ponte::store::testing

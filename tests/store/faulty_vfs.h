@@ -13,6 +13,8 @@ class FaultyVfs {
   static void failWrites(bool on);
   // Syncs that reached the disk (or would have) since the process started.
   static long syncs();
+  // Writes to WAL files that reached the disk since the process started.
+  static long walWrites();
 };
 
 }  // namespace ponte::store::testing
