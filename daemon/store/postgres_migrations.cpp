@@ -189,6 +189,13 @@ ALTER TABLE outbox DROP CONSTRAINT IF EXISTS outbox_receipt_row_route_key;
 CREATE INDEX outbox_dead ON outbox (ec, id) WHERE state = 'dead';
 )sql";
 
+// 10: the claim index by route: a claim takes each route's oldest due deliveries, so a paused
+// route's backlog, which stays pending and due, is never walked to reach the other routes' rows.
+constexpr std::string_view kOutboxClaimByRoute = R"sql(
+DROP INDEX IF EXISTS outbox_pending;
+CREATE INDEX outbox_pending ON outbox (ec, route, next_attempt_ms, id) WHERE state = 'pending';
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
@@ -199,6 +206,7 @@ constexpr std::array kMigrations = {
     Migration{7, "outbox checks without IN lists", kPlainChecks},
     Migration{8, "payment attempts without their notice index", kAttemptsWithoutNoticeIndex},
     Migration{9, "outbox without its state index and pair constraint", kOutboxLeanIndexes},
+    Migration{10, "outbox claim index by route", kOutboxClaimByRoute},
 };
 
 // Taken by every migrator for the duration of one migration's transaction: a constant of ours

@@ -300,10 +300,24 @@ Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string&
     return invalid("claim size must be 1.." + std::to_string(kMaxPageSize));
   }
   auto rows = db.query(
-      std::string("WITH due AS (SELECT id, next_attempt_ms AS due_ms FROM outbox"
-                  " WHERE ec = $1 AND state = 'pending' AND next_attempt_ms <= $2"
-                  " AND route NOT IN (SELECT route FROM paused_routes)"
-                  " ORDER BY next_attempt_ms, id LIMIT $4 FOR UPDATE SKIP LOCKED),"
+      // The routes with pending deliveries, one index probe each (a loose index scan), then
+      // each live route's oldest due rows: a paused route's backlog is never walked.
+      std::string("WITH RECURSIVE seen (route) AS ("
+                  " (SELECT route FROM outbox WHERE ec = $1 AND state = 'pending'"
+                  "   ORDER BY route LIMIT 1)"
+                  " UNION ALL"
+                  " SELECT (SELECT o.route FROM outbox o"
+                  "          WHERE o.ec = $1 AND o.state = 'pending' AND o.route > seen.route"
+                  "          ORDER BY o.route LIMIT 1)"
+                  "   FROM seen WHERE seen.route IS NOT NULL),"
+                  " live AS (SELECT route FROM seen WHERE route IS NOT NULL"
+                  "   AND route NOT IN (SELECT route FROM paused_routes)),"
+                  " due AS (SELECT c.id, c.due_ms FROM live CROSS JOIN LATERAL"
+                  " (SELECT o.id, o.next_attempt_ms AS due_ms FROM outbox o"
+                  "   WHERE o.ec = $1 AND o.route = live.route AND o.state = 'pending'"
+                  "   AND o.next_attempt_ms <= $2"
+                  "   ORDER BY o.next_attempt_ms, o.id LIMIT $4 FOR UPDATE SKIP LOCKED) c"
+                  " ORDER BY c.due_ms, c.id LIMIT $4),"
                   " d AS (UPDATE outbox x SET attempts = x.attempts + 1, next_attempt_ms = $3"
                   " FROM due WHERE x.id = due.id RETURNING x.*, due.due_ms)"
                   " SELECT ") +

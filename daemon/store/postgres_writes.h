@@ -38,7 +38,8 @@ Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
 
 // Store::claimDeliveries as one statement: due rows are locked with FOR UPDATE SKIP LOCKED, so
 // concurrent claims (other instances) skip each other's rows instead of waiting or overlapping.
-// Rows of a paused route are not taken.
+// Rows of a paused route are not taken, nor walked: each live route's due rows come from its own
+// range of the claim index.
 Result<std::vector<Delivery>> claimDeliveries(Connection& db, const std::string& ec,
                                               std::int64_t now_unix_ms,
                                               std::int64_t lease_until_unix_ms, int limit);

@@ -234,6 +234,14 @@ CREATE INDEX outbox_pending ON outbox (ec, next_attempt_ms) WHERE state = 'pendi
 CREATE INDEX outbox_dead ON outbox (ec, id) WHERE state = 'dead';
 )sql";
 
+// The claim index by route: a worker claims each route's oldest due deliveries, so a paused
+// route's backlog, which stays pending and due, is never walked. Ordered by due time alone, every
+// claim stepped over all of it to reach the other routes' rows.
+constexpr std::string_view kOutboxClaimByRoute = R"sql(
+DROP INDEX IF EXISTS outbox_pending;
+CREATE INDEX outbox_pending ON outbox (ec, route, next_attempt_ms) WHERE state = 'pending';
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
@@ -245,6 +253,7 @@ constexpr std::array kMigrations = {
     Migration{8, "payment attempts without their notice index", kAttemptsWithoutNoticeIndex},
     Migration{9, "outbox without its state index and pair constraint", kOutboxLeanIndexes,
               "outbox delivery_attempts"},
+    Migration{10, "outbox claim index by route", kOutboxClaimByRoute},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "core/payment_state.h"
 #include "store/position_codec.h"
@@ -319,19 +320,47 @@ Result<std::vector<std::int64_t>> leaseDeliveries(Connection& db, const std::str
   if (limit < 1 || limit > kMaxPageSize) {
     return invalid("claim size must be 1.." + std::to_string(kMaxPageSize));
   }
-  std::vector<std::int64_t> ids;
+  // The due rows of each route that is not paused, each route's oldest first from the claim
+  // index (ec, route, next_attempt_ms), merged. One ordered walk over the whole EC would step
+  // over every held row of a paused route, on every claim, however long its backlog.
+  auto routes = db.statement(
+      "WITH RECURSIVE r (route) AS ("
+      " SELECT min(route) FROM outbox WHERE ec = ?1 AND state = 'pending'"
+      " UNION ALL"
+      " SELECT (SELECT min(route) FROM outbox"
+      "          WHERE ec = ?1 AND state = 'pending' AND route > r.route)"
+      "   FROM r WHERE r.route IS NOT NULL)"
+      " SELECT route FROM r"
+      " WHERE route IS NOT NULL AND route NOT IN (SELECT route FROM paused_routes)");
+  if (!routes) return routes.error();
+  std::vector<std::string> live;
   {
-    auto s = db.statement(
-        "SELECT id FROM outbox WHERE ec = ?1 AND state = 'pending' AND next_attempt_ms <= ?2"
-        " AND route NOT IN (SELECT route FROM paused_routes)"
-        " ORDER BY next_attempt_ms, id LIMIT ?3");
-    if (!s) return s.error();
-    StatementUse use(*s.value());
-    use->bind(1, ec).bind(2, now_unix_ms).bind(3, std::int64_t{limit});
+    StatementUse use(*routes.value());
+    use->bind(1, ec);
     int rc;
-    while ((rc = use->step()) == SQLITE_ROW) ids.push_back(use->columnInt64(0));
+    while ((rc = use->step()) == SQLITE_ROW) live.emplace_back(use->columnText(0));
+    if (rc != SQLITE_DONE) return db.error("find routes with due deliveries", rc);
+  }
+  auto due = db.statement(
+      "SELECT next_attempt_ms, id FROM outbox"
+      " WHERE ec = ?1 AND route = ?2 AND state = 'pending' AND next_attempt_ms <= ?3"
+      " ORDER BY next_attempt_ms, id LIMIT ?4");
+  if (!due) return due.error();
+  std::vector<std::pair<std::int64_t, std::int64_t>> found;  // (due, id)
+  for (const std::string& route : live) {
+    StatementUse use(*due.value());
+    use->bind(1, ec).bind(2, route).bind(3, now_unix_ms).bind(4, std::int64_t{limit});
+    int rc;
+    while ((rc = use->step()) == SQLITE_ROW) {
+      found.emplace_back(use->columnInt64(0), use->columnInt64(1));
+    }
     if (rc != SQLITE_DONE) return db.error("find due deliveries", rc);
   }
+  std::sort(found.begin(), found.end());
+  if (found.size() > static_cast<std::size_t>(limit)) found.resize(static_cast<std::size_t>(limit));
+  std::vector<std::int64_t> ids;
+  ids.reserve(found.size());
+  for (const auto& [due_ms, id] : found) ids.push_back(id);
   auto lease = db.statement(
       "UPDATE outbox SET attempts = attempts + 1, next_attempt_ms = ?3 WHERE id = ?1 AND ec = ?2");
   if (!lease) return lease.error();

@@ -36,6 +36,7 @@ Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
 
 // The writer's half of Store::claimDeliveries: leases up to `limit` due deliveries of the EC
 // and returns their ids, oldest due first (the caller reads them once the lease is committed).
+// Paused routes are skipped without walking their deliveries.
 Result<std::vector<std::int64_t>> leaseDeliveries(Connection& db, const std::string& ec,
                                                   std::int64_t now_unix_ms,
                                                   std::int64_t lease_until_unix_ms, int limit);

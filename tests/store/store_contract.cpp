@@ -447,6 +447,61 @@ TEST_CASE("store: a paused ledger route is not claimed, for any EC, until resume
   });
 }
 
+TEST_CASE("store: a paused route's backlog holds back no other route; claims take the oldest due",
+          "[store]") {
+  forEachEngine([](EngineHarness& h) {
+    auto store = h.open();
+    REQUIRE(store->pauseRoute("ledger-a", "operator", 500).ok());
+    // 40 receipts, each with a delivery to both routes, due when received (1000..1039 ms), and
+    // one to a third route only, received last.
+    for (int i = 0; i < 40; ++i) {
+      REQUIRE(commit(*store, receiptFor(kEcA, notice(7000 + i).nav, "TOKEN-Q" + std::to_string(i),
+                                        1000 + i))
+                  .ok());
+    }
+    REQUIRE(commit(*store, receiptFor(kEcA, notice(7100).nav, "TOKEN-Q-LAST", 1100, {"ledger-c"}))
+                .ok());
+    auto oldestFirst = [](const std::vector<Delivery>& ds) {
+      for (std::size_t i = 1; i < ds.size(); ++i) {
+        if (ds[i - 1].created_unix_ms > ds[i].created_unix_ms) return false;
+      }
+      return true;
+    };
+
+    // With ledger-a held, its 40 older deliveries are passed over: ledger-b's, oldest first.
+    auto claimed = store->claimDeliveries(kEcA, 5000, 65'000, 10);
+    REQUIRE(claimed.ok());
+    REQUIRE(claimed.value().size() == 10);
+    for (const Delivery& d : claimed.value()) CHECK(d.route == "ledger-b");
+    CHECK(claimed.value().front().created_unix_ms == 1000);
+    CHECK(claimed.value().back().created_unix_ms == 1009);
+    CHECK(oldestFirst(claimed.value()));
+
+    // Resumed, the oldest due of all routes together: ledger-a's 1000..1019 and ledger-b's
+    // 1010..1019 (its first ten are leased), not a share per route.
+    REQUIRE(store->resumeRoute("ledger-a").value());
+    claimed = store->claimDeliveries(kEcA, 5000, 65'000, 30);
+    REQUIRE(claimed.ok());
+    REQUIRE(claimed.value().size() == 30);
+    CHECK(oldestFirst(claimed.value()));
+    int a = 0, b = 0;
+    for (const Delivery& d : claimed.value()) {
+      CHECK(d.created_unix_ms <= 1019);
+      (d.route == "ledger-a" ? a : b) += 1;
+    }
+    CHECK(a == 20);
+    CHECK(b == 10);
+
+    // The rest, then the third route's one: nothing is left behind, nothing given twice.
+    claimed = store->claimDeliveries(kEcA, 5000, 65'000, 1000);
+    REQUIRE(claimed.ok());
+    CHECK(claimed.value().size() == 20 + 20 + 1);
+    CHECK(oldestFirst(claimed.value()));
+    CHECK(claimed.value().back().route == "ledger-c");
+    CHECK(store->claimDeliveries(kEcA, 5000, 65'000, 1000).value().empty());
+  });
+}
+
 TEST_CASE("store: concurrent receipts from several threads are group-committed, each answered once",
           "[store]") {
   forEachEngine([](EngineHarness& h) {
