@@ -3,9 +3,11 @@
 
 #include <sys/resource.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace ponte::hostile {
 
@@ -79,6 +81,14 @@ std::size_t countLogLines(const e2e::PonteProcess& ponte, const std::string& tex
     if (line.find(text) != std::string::npos) ++n;
   }
   return n;
+}
+
+bool settles(const std::function<bool()>& done) {
+  for (int i = 0; i < 40; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
 }
 
 double metric(const e2e::PonteProcess& ponte, const std::string& sample) {

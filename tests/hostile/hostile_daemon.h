@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "ponte_process.h"
@@ -49,6 +50,11 @@ std::size_t countLogLines(const e2e::PonteProcess& ponte, const std::string& tex
 // `ponte_node_tls_handshake_failures_total{reason="protocol"}`; 0 when absent, -1 when the admin
 // listener does not answer.
 double metric(const e2e::PonteProcess& ponte, const std::string& sample);
+
+// Asks `done` every 50 ms for up to 2 s; its last answer. For what the daemon counts or logs
+// just after a client sees its connection closed: the stream closes the socket at a deadline,
+// then the handler of the stalled operation counts and logs it.
+bool settles(const std::function<bool()>& done);
 
 // One verify of a notice the demo data holds, on a fresh connection: true when answered OK.
 bool answersVerify(const e2e::PonteProcess& ponte);

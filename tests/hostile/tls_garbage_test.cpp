@@ -175,7 +175,16 @@ TEST_CASE("garbage and truncated TLS is closed and others are still served", "[h
     at_once += p.expect == Expect::kAtOnce;
     at_deadline += p.expect == Expect::kAtDeadline;
   }
-  // Each refusal is counted under its reason.
+  // Each refusal is counted under its reason (awaited: see settles()).
+  settles([&] {
+    return metric(ponte, "ponte_node_tls_handshake_failures_total{reason=\"protocol\"}") -
+                   protocol_before >=
+               static_cast<double>(at_once) &&
+           metric(ponte, "ponte_node_tls_handshake_failures_total{reason=\"timeout\"}") -
+                   timeout_before >=
+               static_cast<double>(at_deadline) &&
+           countLogLines(ponte, "handshake deadline passed") >= at_deadline;
+  });
   CHECK(metric(ponte, "ponte_node_tls_handshake_failures_total{reason=\"protocol\"}") -
             protocol_before >=
         static_cast<double>(at_once));
