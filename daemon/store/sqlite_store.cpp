@@ -142,10 +142,12 @@ class SpontaneousJob final : public WriteJob {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const SqliteOptions& options, std::unique_ptr<Connection> writer)
+  SqliteStore(const SqliteOptions& options, std::unique_ptr<Connection> writer,
+              std::unique_ptr<Connection> checkpoints)
       : readers_(options.path, readerOptions(options), [this] { return writer_.commits(); }),
-        writer_(std::move(writer), sqlite::WriterOptions{options.max_batch, options.max_pending,
-                                                         options.max_pending_attempts}) {}
+        writer_(std::move(writer), std::move(checkpoints),
+                sqlite::WriterOptions{options.max_batch, options.max_pending,
+                                      options.max_pending_attempts}) {}
 
   void beginSharedReads() override { readers_.beginSharedReads(); }
   void endSharedReads() override { readers_.endSharedReads(); }
@@ -443,8 +445,17 @@ std::unique_ptr<Store> openSqliteStore(const SqliteOptions& options, Error* erro
   if (auto r = db.value()->exec("PRAGMA journal_size_limit=67108864", "configure writer"); !r) {
     return fail(r.error());
   }
+  // The background checkpoints' connection: it only copies the WAL, through the plain VFS.
+  sqlite::OpenOptions c;
+  c.create = false;
+  c.busy_timeout_ms = options.busy_timeout_ms;
+  c.cache_kib = 256;
+  c.vfs = options.vfs;
+  auto checkpoints = Connection::open(options.path, c);
+  if (!checkpoints) return fail(checkpoints.error());
   try {
-    auto store = std::make_unique<SqliteStore>(options, std::move(db.value()));
+    auto store = std::make_unique<SqliteStore>(options, std::move(db.value()),
+                                               std::move(checkpoints.value()));
     // Open this thread's reader now, so a database readers cannot open fails here and not on
     // the first request.
     if (auto probe = store->probeReader(); !probe) return fail(probe.error());

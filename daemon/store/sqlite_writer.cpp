@@ -39,11 +39,22 @@ Result<Done> runJob(WriteJob& job, Connection& db) {
 
 }  // namespace
 
-Writer::Writer(std::unique_ptr<Connection> db, WriterOptions options)
-    : db_(std::move(db)), options_(options) {
+Writer::Writer(std::unique_ptr<Connection> db, std::unique_ptr<Connection> checkpoints,
+               WriterOptions options)
+    : db_(std::move(db)),
+      options_(options),
+      next_background_(options.background_checkpoint_pages),
+      checkpoint_db_(std::move(checkpoints)) {
   // Our hook replaces SQLite's automatic checkpoint, which would run inside COMMIT and delay
-  // every answer of the batch; checkpointIfDue runs it after the answers instead.
+  // every answer of the batch; checkpointIfDue hands it to the checkpoint thread instead.
   sqlite3_wal_hook(db_->raw(), onWalCommit, &wal_pages_);
+  // FULL: the checkpoint syncs the WAL before copying it (commits of side records alone are not
+  // synced) and the database before the WAL may be started over.
+  (void)checkpoint_db_->exec("PRAGMA synchronous=FULL", "configure the checkpoint connection");
+  checkpoint_thread_ = std::thread([this] {
+    core::nameThisThread("ponte-checkpt");
+    checkpointLoop();
+  });
   thread_ = std::thread([this] {
     core::nameThisThread("ponte-writer");
     loop();
@@ -58,6 +69,12 @@ Writer::~Writer() {
   wake_.notify_one();
   thread_.join();
   sqlite3_wal_hook(db_->raw(), nullptr, nullptr);
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    checkpoint_stopping_ = true;
+  }
+  checkpoint_wake_.notify_one();
+  checkpoint_thread_.join();
 }
 
 void Writer::submit(std::unique_ptr<WriteJob> job) {
@@ -244,17 +261,47 @@ void Writer::runBatch(std::vector<std::unique_ptr<WriteJob>>& jobs,
 }
 
 void Writer::checkpointIfDue() {
-  if (wal_pages_ < options_.idle_checkpoint_pages) return;
-  if (wal_pages_ < options_.checkpoint_pages) {
-    // Early, in a lull only: no receipt waits behind this checkpoint's copy and fsync.
-    std::lock_guard lock(mutex_);
-    if (!jobs_.empty()) return;
+  if (wal_pages_ < last_wal_pages_) {
+    next_background_ = options_.background_checkpoint_pages;  // the WAL started over
   }
-  // PASSIVE: never waits for readers; what it cannot copy now is copied next time.
-  sqlite3_wal_checkpoint_v2(db_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  wal_pages_ = 0;
-  std::lock_guard lock(mutex_);
-  ++stats_.checkpoints;
+  last_wal_pages_ = wal_pages_;
+  if (wal_pages_ >= options_.checkpoint_pages && !checkpoint_running_.load()) {
+    // PASSIVE: never waits for readers; what it cannot copy now is copied next time. When it
+    // copies everything, the next transaction starts the WAL over.
+    sqlite3_wal_checkpoint_v2(db_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    wal_pages_ = 0;
+    last_wal_pages_ = 0;
+    next_background_ = options_.background_checkpoint_pages;
+    std::lock_guard lock(mutex_);
+    ++stats_.checkpoints;
+    return;
+  }
+  if (wal_pages_ < next_background_) return;
+  next_background_ = wal_pages_ + options_.background_checkpoint_pages;
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    checkpoint_due_ = true;
+  }
+  checkpoint_wake_.notify_one();
+}
+
+void Writer::checkpointLoop() {
+  for (;;) {
+    {
+      std::unique_lock lock(checkpoint_mutex_);
+      checkpoint_wake_.wait(lock, [&] { return checkpoint_stopping_ || checkpoint_due_; });
+      if (checkpoint_stopping_) return;
+      checkpoint_due_ = false;
+    }
+    checkpoint_running_.store(true);
+    // PASSIVE, concurrent with the writer's commits: copies the frames committed so far that
+    // no reader still needs from the WAL.
+    sqlite3_wal_checkpoint_v2(checkpoint_db_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                              nullptr);
+    checkpoint_running_.store(false);
+    std::lock_guard lock(mutex_);
+    ++stats_.background_checkpoints;
+  }
 }
 
 }  // namespace ponte::store::sqlite

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <set>
@@ -471,7 +472,8 @@ TEST_CASE("store sqlite: jobs queued during a transaction share the next one", "
   std::atomic<int> ok{0}, failed{0};
   sqlite::Writer::Stats stats;
   {
-    sqlite::Writer writer(connect(dir.file("w.db")), sqlite::WriterOptions{});
+    sqlite::Writer writer(connect(dir.file("w.db")), connect(dir.file("w.db")),
+                          sqlite::WriterOptions{});
     auto gate = park(writer);
     for (int i = 0; i < 100; ++i) {
       writer.submit(
@@ -485,7 +487,8 @@ TEST_CASE("store sqlite: jobs queued during a transaction share the next one", "
   // Only the failing job's savepoint was rolled back: 99 increments over three counters.
   CHECK(rawCount(dir.file("w.db"), "SELECT sum(value) FROM sequences") == 99);
 
-  sqlite::Writer again(connect(dir.file("w.db")), sqlite::WriterOptions{});
+  sqlite::Writer again(connect(dir.file("w.db")), connect(dir.file("w.db")),
+                       sqlite::WriterOptions{});
   auto gate = park(again);
   for (int i = 0; i < 10; ++i) {
     again.submit(std::make_unique<SequenceJob>("t", false, &ok, &failed));
@@ -531,31 +534,32 @@ class PagesJob final : public sqlite::WriteJob {
   std::unique_ptr<sqlite::WriteJob> next_;
 };
 
-TEST_CASE("store sqlite: the WAL is checkpointed early in a lull, in full under load", "[store]") {
+TEST_CASE("store sqlite: the WAL is checkpointed by a thread of its own, in full by the writer",
+          "[store]") {
   TempDir dir;
-  REQUIRE(migrate(dir.file("c.db")).ok());
+  const std::string path = dir.file("c.db");
+  REQUIRE(migrate(path).ok());
   sqlite::WriterOptions options;
   options.checkpoint_pages = 1000;
-  options.idle_checkpoint_pages = 250;
-  sqlite::Writer writer(connect(dir.file("c.db")), options);
-  const auto checkpoints = [&] { return writer.stats().checkpoints; };
+  options.background_checkpoint_pages = 250;
+  sqlite::Writer writer(connect(path), connect(path), options);
+  const auto stats = [&] { return writer.stats(); };
   const auto idle = [&](std::uint64_t jobs) {
     return waitUntil([&] { return writer.stats().jobs == jobs; });
   };
+  const auto fileSize = [&] { return std::filesystem::file_size(path); };
+  const auto before = fileSize();
 
-  SECTION("fewer pages than the early threshold: none") {
+  SECTION("fewer pages than the background threshold: none") {
     writer.submit(std::make_unique<PagesJob>(100, nullptr, nullptr));
     REQUIRE(idle(1));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    CHECK(checkpoints() == 0);
-  }
-  SECTION("past the early threshold with nothing waiting: at once") {
-    writer.submit(std::make_unique<PagesJob>(300, nullptr, nullptr));
-    REQUIRE(idle(1));
-    CHECK(waitUntil([&] { return checkpoints() == 1; }));
+    CHECK(stats().background_checkpoints == 0);
+    CHECK(stats().checkpoints == 0);
+    CHECK(fileSize() == before);
   }
   // Writes `pages`, queueing a job meanwhile that parks the writer once it runs: by then the
-  // batch of the pages has committed and its checkpoint, if any, is done.
+  // batch of the pages has committed and the writer's own checkpoint, if any, is done.
   const auto writeThenPark = [&](int pages) {
     auto gate = std::make_shared<Gate>();
     auto running = gate->running.get_future();
@@ -563,16 +567,20 @@ TEST_CASE("store sqlite: the WAL is checkpointed early in a lull, in full under 
     running.wait();
     return gate;
   };
-  SECTION("past the early threshold with a job waiting: after that job") {
+  SECTION("past the background threshold: copied while the writer is busy with the next job") {
     auto gate = writeThenPark(300);
-    CHECK(checkpoints() == 0);
+    // The writer is parked inside its next job, and the pages still reach the database file.
+    CHECK(waitUntil([&] { return stats().background_checkpoints == 1; }));
+    CHECK(fileSize() >= before + 250 * 4096);  // some pages may be reused free ones
+    CHECK(stats().checkpoints == 0);
     gate->release.set_value();
     REQUIRE(idle(2));
-    CHECK(waitUntil([&] { return checkpoints() == 1; }));
   }
-  SECTION("past the full threshold: even with a job waiting") {
+  SECTION("past the full threshold: the writer checkpoints before its next job") {
     auto gate = writeThenPark(1100);
-    CHECK(checkpoints() == 1);
+    CHECK(stats().checkpoints == 1);
+    CHECK(fileSize() >= before + 1000 * 4096);
+    CHECK(stats().background_checkpoints == 0);
     gate->release.set_value();
     REQUIRE(idle(2));
   }
@@ -589,7 +597,7 @@ TEST_CASE("store sqlite: side records wait for a job, a full batch or their dela
   SECTION("alone, they are committed together once their delay is up") {
     sqlite::WriterOptions options;
     options.side_delay = std::chrono::milliseconds(300);
-    sqlite::Writer writer(connect(path), options);
+    sqlite::Writer writer(connect(path), connect(path), options);
     for (int i = 0; i < 10; ++i) writer.submitAudit(audit(i));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(writer.stats().transactions == 0);  // still waiting: no commit per record
@@ -599,7 +607,7 @@ TEST_CASE("store sqlite: side records wait for a job, a full batch or their dela
   SECTION("a job takes the waiting records along at once") {
     sqlite::WriterOptions options;
     options.side_delay = std::chrono::hours(1);
-    sqlite::Writer writer(connect(path), options);
+    sqlite::Writer writer(connect(path), connect(path), options);
     for (int i = 0; i < 10; ++i) writer.submitAudit(audit(i));
     std::atomic<int> ok{0}, failed{0};
     writer.submit(std::make_unique<SequenceJob>("s", false, &ok, &failed));
@@ -610,7 +618,7 @@ TEST_CASE("store sqlite: side records wait for a job, a full batch or their dela
   SECTION("a full batch of them does not wait") {
     sqlite::WriterOptions options;
     options.side_delay = std::chrono::hours(1);
-    sqlite::Writer writer(connect(path), options);
+    sqlite::Writer writer(connect(path), connect(path), options);
     for (int i = 0; i < 2048; ++i) writer.submitAudit(audit(i));
     REQUIRE(waitUntil([&] { return writer.stats().attempts_written == 2048; }));
     CHECK(writer.stats().transactions == 1);
@@ -619,7 +627,7 @@ TEST_CASE("store sqlite: side records wait for a job, a full batch or their dela
     sqlite::WriterOptions options;
     options.side_delay = std::chrono::hours(1);
     {
-      sqlite::Writer writer(connect(path), options);
+      sqlite::Writer writer(connect(path), connect(path), options);
       for (int i = 0; i < 10; ++i) writer.submitAudit(audit(i));
     }
     CHECK(rawCount(path, "SELECT count(*) FROM audit") == 10);
@@ -640,7 +648,7 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
   };
   SECTION("alone, they wait for their delay, then commit together") {
     options.patient_delay = std::chrono::milliseconds(300);
-    sqlite::Writer writer(connect(path), options);
+    sqlite::Writer writer(connect(path), connect(path), options);
     submitPatient(writer, 5);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(ok.load() == 0);
@@ -650,7 +658,7 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
   }
   SECTION("an urgent job takes them along at once") {
     options.patient_delay = std::chrono::hours(1);
-    sqlite::Writer writer(connect(path), options);
+    sqlite::Writer writer(connect(path), connect(path), options);
     submitPatient(writer, 5);
     writer.submit(std::make_unique<SequenceJob>("u", false, &ok, &failed));
     REQUIRE(waitUntil([&] { return ok.load() == 6; }));
@@ -660,7 +668,7 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
   SECTION("they do not wait for the side records' longer delay, and take those along") {
     options.side_delay = std::chrono::hours(1);
     options.patient_delay = std::chrono::milliseconds(50);
-    sqlite::Writer writer(connect(path), options);
+    sqlite::Writer writer(connect(path), connect(path), options);
     for (int i = 0; i < 10; ++i) {
       writer.submitAudit(AuditEntry{i, "paVerifyPaymentNotice", kEcA, "-", "OK", "CN=node", 1});
     }
@@ -672,7 +680,7 @@ TEST_CASE("store sqlite: patient jobs wait for an urgent job or their delay, the
   SECTION("closing the writer commits the ones still waiting") {
     options.patient_delay = std::chrono::hours(1);
     {
-      sqlite::Writer writer(connect(path), options);
+      sqlite::Writer writer(connect(path), connect(path), options);
       submitPatient(writer, 3);
     }
     CHECK(ok.load() == 3);
@@ -686,7 +694,7 @@ TEST_CASE("store sqlite: a full writer queue refuses new jobs at once", "[store]
   std::atomic<int> ok{0}, failed{0};
   sqlite::WriterOptions options;
   options.max_pending = 2;
-  sqlite::Writer writer(connect(dir.file("q.db")), options);
+  sqlite::Writer writer(connect(dir.file("q.db")), connect(dir.file("q.db")), options);
   auto gate = park(writer);
   writer.submit(std::make_unique<SequenceJob>("a", false, &ok, &failed));
   writer.submit(std::make_unique<SequenceJob>("a", false, &ok, &failed));
