@@ -109,8 +109,12 @@ void OutboxWorker::loop() {
   }
 }
 
+bool OutboxWorker::nodeBusy() const {
+  return node_busy_ && options_.yield_to_node.count() > 0 && node_busy_();
+}
+
 void OutboxWorker::yieldToNode() {
-  if (!node_busy_ || options_.yield_to_node.count() <= 0 || !node_busy_()) return;
+  if (!nodeBusy()) return;
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + options_.yield_to_node;
   auto now = start;
@@ -313,12 +317,22 @@ void OutboxWorker::housekeeping() {
   std::unique_lock lock(housekeeping_mutex_, std::try_to_lock);
   if (!lock.owns_lock()) return;
   const std::int64_t now = clock_.nowUnixMs();
-  if (last_housekeeping_ms_ != INT64_MIN &&
-      now - last_housekeeping_ms_ < options_.housekeeping_ms) {
-    return;
+  if (last_housekeeping_ms_ == INT64_MIN ||
+      now - last_housekeeping_ms_ >= options_.housekeeping_ms) {
+    last_housekeeping_ms_ = now;
+    checkRoutes(now);
+    counts_due_ = true;
   }
-  last_housekeeping_ms_ = now;
+  // The counts and the oldest pending delivery are read with every receipt's deliveries queued
+  // (an engine that queues them after the receipt, SQLite, queues them all for these reads).
+  // While the node has requests in flight that would put its receipts behind the queueing: they
+  // are read at the next pass that finds the node quiet, which under a steady load is soon.
+  if (!counts_due_ || nodeBusy()) return;
+  counts_due_ = false;
+  checkAges(now);
+}
 
+void OutboxWorker::checkRoutes(std::int64_t now) {
   // A disabled ledger that is no longer paused was resumed by an operator: make it again.
   auto paused = store_.listPausedRoutes();
   if (paused) {
@@ -351,7 +365,9 @@ void OutboxWorker::housekeeping() {
       }
     }
   }
+}
 
+void OutboxWorker::checkAges(std::int64_t now) {
   for (const std::string& ec : ecs_) {
     if (metrics_ != nullptr) {
       for (auto [state, name] : {std::pair(store::DeliveryState::kPending, "pending"),

@@ -113,6 +113,11 @@ class OutboxWorker {
  private:
   void loop();
   void housekeeping();
+  // Housekeeping's halves: paused and disabled routes; pending counts and late deliveries.
+  void checkRoutes(std::int64_t now);
+  void checkAges(std::int64_t now);
+  // Whether the node is busy, when deliveries give way to it (yield_to_node above zero).
+  bool nodeBusy() const;
   // Waits while node_busy_() says the node is busy, up to options_.yield_to_node.
   void yieldToNode();
   // The results of one claimed batch, recorded together once the batch is done (one durable
@@ -154,6 +159,7 @@ class OutboxWorker {
 
   std::mutex housekeeping_mutex_;  // one thread at a time does housekeeping
   std::int64_t last_housekeeping_ms_ = INT64_MIN;
+  bool counts_due_ = false;  // checkAges waits for a pass that finds the node quiet
   std::mutex held_mutex_;
   std::set<std::string> held_;  // disabled ledgers whose pause the store holds
   mutable std::mutex alert_mutex_;

@@ -196,6 +196,14 @@ DROP INDEX IF EXISTS outbox_pending;
 CREATE INDEX outbox_pending ON outbox (ec, route, next_attempt_ms, id) WHERE state = 'pending';
 )sql";
 
+// 11: nothing changes here. SQLite now queues a receipt's deliveries after the receipt's
+// transaction; PostgreSQL still writes them with the receipt, where the several instances that
+// claim them need no shared queue position to agree on. The number keeps both engines at one
+// schema version.
+constexpr std::string_view kDeferredQueueing = R"sql(
+SELECT 1;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema", kInitial},
     Migration{2, "audit journal", kAudit},
@@ -207,6 +215,7 @@ constexpr std::array kMigrations = {
     Migration{8, "payment attempts without their notice index", kAttemptsWithoutNoticeIndex},
     Migration{9, "outbox without its state index and pair constraint", kOutboxLeanIndexes},
     Migration{10, "outbox claim index by route", kOutboxClaimByRoute},
+    Migration{11, "deliveries queued after their receipt", kDeferredQueueing},
 };
 
 // Taken by every migrator for the duration of one migration's transaction: a constant of ours

@@ -281,6 +281,15 @@ Result<std::vector<Delivery>> readDeliveries(Connection& db, const std::string& 
   return out;
 }
 
+Result<bool> readReceiptsToQueue(Connection& db) {
+  auto s = db.statement(
+      "SELECT EXISTS (SELECT 1 FROM receipts WHERE id > (SELECT receipt_row FROM outbox_queued))");
+  if (!s) return s.error();
+  StatementUse use(*s.value());
+  if (int rc = use->step(); rc != SQLITE_ROW) return db.error("look for receipts to queue", rc);
+  return use->columnInt64(0) != 0;
+}
+
 Result<std::int64_t> readDeliveryCount(Connection& db, const std::string& ec, DeliveryState state) {
   auto s = db.statement("SELECT count(*) FROM outbox d WHERE d.ec = ?1 AND " + stateIs(state));
   if (!s) return s.error();

@@ -51,6 +51,10 @@ Result<std::optional<Delivery>> readDelivery(Connection& db, const std::string& 
 // Store::listPausedRoutes, by route name.
 Result<std::vector<PausedRoute>> readPausedRoutes(Connection& db);
 
+// Whether receipts were stored after the last one whose deliveries are queued
+// (sqlite::queueDeliveries).
+Result<bool> readReceiptsToQueue(Connection& db);
+
 // Store::countDeliveries.
 Result<std::int64_t> readDeliveryCount(Connection& db, const std::string& ec, DeliveryState state);
 

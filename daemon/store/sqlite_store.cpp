@@ -258,13 +258,13 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Delivery>> listDeliveries(const std::string& ec, DeliveryState state,
                                                std::int64_t after_id, int limit) override {
-    auto db = readers_.forThisThread();
+    auto db = queuedForThisThread();
     if (!db) return db.error();
     return sqlite::readDeliveries(*db.value(), ec, state, after_id, limit);
   }
 
   Result<std::optional<Delivery>> getDelivery(const std::string& ec, std::int64_t id) override {
-    auto db = readers_.forThisThread();
+    auto db = queuedForThisThread();
     if (!db) return db.error();
     return sqlite::readDelivery(*db.value(), ec, id);
   }
@@ -304,6 +304,7 @@ class SqliteStore final : public Store {
   Result<std::int64_t> replayDeliveries(const std::string& ec,
                                         std::optional<std::int64_t> delivery_id,
                                         std::int64_t now_unix_ms) override {
+    if (auto db = queuedForThisThread(); !db) return db.error();
     return wait<std::int64_t>(
         [=](Connection& db) { return sqlite::reviveDeliveries(db, ec, delivery_id, now_unix_ms); });
   }
@@ -325,14 +326,14 @@ class SqliteStore final : public Store {
   }
 
   Result<std::int64_t> countDeliveries(const std::string& ec, DeliveryState state) override {
-    auto db = readers_.forThisThread();
+    auto db = queuedForThisThread();
     if (!db) return db.error();
     return sqlite::readDeliveryCount(*db.value(), ec, state);
   }
 
   Result<std::vector<DeliveryAttempt>> listDeliveryAttempts(const std::string& ec,
                                                             std::int64_t delivery_id) override {
-    auto db = readers_.forThisThread();
+    auto db = queuedForThisThread();
     if (!db) return db.error();
     return sqlite::readDeliveryAttempts(*db.value(), ec, delivery_id);
   }
@@ -371,6 +372,26 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // This thread's reader, once every receipt's deliveries are in the outbox: the reads of the
+  // outbox see what the other engines write with the receipt. (Claims queue only what they take:
+  // see sqlite::leaseDeliveries.)
+  Result<Connection*> queuedForThisThread() {
+    auto db = readers_.forThisThread();
+    if (!db) return db.error();
+    for (;;) {
+      auto waiting = sqlite::readReceiptsToQueue(*db.value());
+      if (!waiting) return waiting.error();
+      if (!waiting.value()) break;
+      // In slices, so that receipts arriving meanwhile are not held behind one long job.
+      auto queued = wait<std::int64_t>(
+          [](Connection& w) { return sqlite::queueDeliveries(w, kQueueSlice); }, /*patient=*/true);
+      if (!queued) return queued.error();
+      if (queued.value() < kQueueSlice) break;
+    }
+    return readers_.forThisThread();  // renews a shared read's snapshot past the queueing
+  }
+  static constexpr int kQueueSlice = 500;
+
   // Runs fn as a writer job and waits for its durable result. Refused on the writer thread,
   // where waiting for the writer would never end.
   template <class T>

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <set>
+
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "core/payment_state.h"
@@ -195,6 +197,24 @@ Result<Done> removePosition(Connection& db, const std::string& ec, const std::st
   return Done{};
 }
 
+namespace {
+
+// The receipts.ledger_routes column: the distinct routes in order, as a JSON array of strings;
+// '' without routes. queueDeliveries reads it back with json_each.
+std::string routesColumn(const std::vector<std::string>& routes) {
+  std::set<std::string_view> seen;
+  std::string out;
+  for (const auto& route : routes) {
+    if (!seen.insert(route).second) continue;
+    out += out.empty() ? "[" : ",";
+    out += nlohmann::json(route).dump();
+  }
+  if (!out.empty()) out += "]";
+  return out;
+}
+
+}  // namespace
+
 Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& w) {
   const core::Receipt& r = w.receipt;
   if (w.ec_fiscal_code.empty()) return invalid("receipt without EC fiscal code");
@@ -246,13 +266,12 @@ Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& w) {
     }
   }
 
-  std::int64_t receipt_row = 0;
   {
     auto s = db.statement(
         "INSERT INTO receipts (ec, receipt_id, notice_number, iuv, position_id, option_index,"
         " amount_cents, received_at_ms, payment_date_time, psp, double_payment, unmatched, v2,"
-        " raw_xml, parsed)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+        " raw_xml, parsed, ledger_routes)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
     if (!s) return s.error();
     StatementUse use(*s.value());
     use->bind(1, w.ec_fiscal_code)
@@ -272,27 +291,11 @@ Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& w) {
         .bind(12, std::int64_t{outcome == ReceiptOutcome::kUnmatched})
         .bind(13, std::int64_t{w.v2})
         .bind(14, w.raw_xml)
-        .bind(15, w.receipt_json.empty() ? receiptToJson(r) : w.receipt_json);
+        .bind(15, w.receipt_json.empty() ? receiptToJson(r) : w.receipt_json)
+        .bind(16, routesColumn(w.ledger_routes));
     if (auto e = expectDone(db, *use, "insert receipt " + r.receipt_id); !e) return e.error();
-    receipt_row = db.lastInsertRowid();
   }
 
-  auto s = db.statement(
-      "INSERT INTO outbox (receipt_row, ec, route, state, attempts, next_attempt_ms, created_ms)"
-      " VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)");
-  if (!s) return s.error();
-  std::set<std::string_view> seen;
-  for (const auto& route : w.ledger_routes) {
-    if (!seen.insert(route).second) continue;
-    StatementUse use(*s.value());
-    use->bind(1, receipt_row)
-        .bind(2, w.ec_fiscal_code)
-        .bind(3, route)
-        .bind(4, w.received_at_unix_ms);
-    if (auto e = expectDone(db, *use, "enqueue receipt " + r.receipt_id + " for " + route); !e) {
-      return e.error();
-    }
-  }
   return outcome;
 }
 
@@ -314,12 +317,57 @@ Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
   return value;
 }
 
+Result<std::int64_t> queueDeliveries(Connection& db, int max_receipts) {
+  auto from = db.statement("SELECT receipt_row FROM outbox_queued");
+  if (!from) return from.error();
+  std::int64_t queued = 0;
+  {
+    StatementUse use(*from.value());
+    int rc = use->step();
+    if (rc != SQLITE_ROW) return db.error("read the outbox's queue position", rc);
+    queued = use->columnInt64(0);
+  }
+  auto last = db.statement(
+      "SELECT count(*), max(id) FROM"
+      " (SELECT id FROM receipts WHERE id > ?1 ORDER BY id LIMIT ?2)");
+  if (!last) return last.error();
+  std::int64_t receipts = 0, up_to = 0;
+  {
+    StatementUse use(*last.value());
+    use->bind(1, queued).bind(2, std::int64_t{max_receipts});
+    int rc = use->step();
+    if (rc != SQLITE_ROW) return db.error("find receipts to queue for delivery", rc);
+    receipts = use->columnInt64(0);
+    up_to = use->columnInt64(1);
+  }
+  if (receipts == 0) return 0;
+  // One row per route in the order the receipt lists them: the ids keep the old order, receipt
+  // by receipt, route by route.
+  for (const char* sql :
+       {"INSERT INTO outbox (receipt_row, ec, route, state, attempts, next_attempt_ms, created_ms)"
+        " SELECT r.id, r.ec, j.value, 'pending', 0, r.received_at_ms, r.received_at_ms"
+        "   FROM receipts r, json_each(r.ledger_routes) j"
+        "  WHERE r.id > ?1 AND r.id <= ?2 AND r.ledger_routes != ''"
+        "  ORDER BY r.id, j.key",
+        "UPDATE outbox_queued SET receipt_row = ?2 WHERE receipt_row = ?1"}) {
+    auto s = db.statement(sql);
+    if (!s) return s.error();
+    StatementUse use(*s.value());
+    use->bind(1, queued).bind(2, up_to);
+    if (auto r = expectDone(db, *use, "queue deliveries"); !r) return r.error();
+  }
+  return receipts;
+}
+
 Result<std::vector<std::int64_t>> leaseDeliveries(Connection& db, const std::string& ec,
                                                   std::int64_t now_unix_ms,
                                                   std::int64_t lease_until_unix_ms, int limit) {
   if (limit < 1 || limit > kMaxPageSize) {
     return invalid("claim size must be 1.." + std::to_string(kMaxPageSize));
   }
+  // As many receipts as deliveries wanted: each has at least one, so the queue keeps ahead of
+  // the claims, and the node's peak pays for no more than what is delivered.
+  if (auto q = queueDeliveries(db, limit); !q) return q.error();
   // The due rows of each route that is not paused, each route's oldest first from the claim
   // index (ec, route, next_attempt_ms), merged. One ordered walk over the whole EC would step
   // over every held row of a paused route, on every claim, however long its backlog.

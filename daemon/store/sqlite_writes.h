@@ -25,17 +25,24 @@ Result<UpsertOutcome> writePosition(Connection& db, const core::DebtPosition& po
 Result<Done> removePosition(Connection& db, const std::string& ec, const std::string& iupd,
                             core::PositionStatus only_if);
 
-// Stores a receipt as described by Store::commitReceipt, with one pending outbox row per distinct
-// route. kInvalid for an empty ec or receipt_id; kFatal when the matched position's document is
-// unreadable.
+// Stores a receipt as described by Store::commitReceipt, with its distinct routes in
+// receipts.ledger_routes: its outbox rows are written by queueDeliveries, after this
+// transaction. kInvalid for an empty ec or receipt_id; kFatal when the matched position's document
+// is unreadable.
 Result<ReceiptOutcome> writeReceipt(Connection& db, const ReceiptWrite& write);
 
 // Increments the (ec, name) counter, starting at 1, and returns the new value.
 Result<std::uint64_t> nextSequenceValue(Connection& db, const std::string& ec,
                                         const std::string& name);
 
+// Writes the pending outbox rows, one per route, of up to max_receipts receipts stored after the
+// last queued one, oldest first, and moves outbox_queued past them. Returns how many receipts it
+// went past (0: every delivery is queued).
+Result<std::int64_t> queueDeliveries(Connection& db, int max_receipts);
+
 // The writer's half of Store::claimDeliveries: leases up to `limit` due deliveries of the EC
-// and returns their ids, oldest due first (the caller reads them once the lease is committed).
+// and returns their ids, oldest due first, after queueing the deliveries of up to `limit`
+// receipts (the caller reads them once the lease is committed).
 // Paused routes are skipped without walking their deliveries.
 Result<std::vector<std::int64_t>> leaseDeliveries(Connection& db, const std::string& ec,
                                                   std::int64_t now_unix_ms,

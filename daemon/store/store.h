@@ -268,8 +268,10 @@ class Store {
   }
 
   // Commits a receipt, the option and position status it implies and its outbox deliveries in
-  // one durable transaction (fsync'd), then calls `done` from a store thread. Receipts arriving
-  // together may share one commit; none is reported before its commit is durable.
+  // one durable transaction (fsync'd; SQLite commits the deliveries as the receipt's routes and
+  // writes their outbox rows later, before any outbox call sees them), then calls `done` from a
+  // store thread. Receipts arriving together may share one commit; none is reported before its
+  // commit is durable.
   virtual void commitReceipt(ReceiptWrite write,
                              std::function<void(Result<ReceiptOutcome>)> done) = 0;
 

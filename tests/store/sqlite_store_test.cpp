@@ -260,6 +260,92 @@ TEST_CASE("store sqlite: a delivery is written to the table and the claim index 
              Catch::Contains("USING INDEX outbox_dead"));
 }
 
+TEST_CASE("store sqlite: a receipt's deliveries are queued after it, by claims and by reads",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("queued.db");
+  SqliteOptions options;
+  options.path = path;
+  Error error;
+  auto store = openSqliteStore(options, &error);
+  REQUIRE(store);
+  for (int i = 1; i <= 5; ++i) {
+    auto w = receiptFor(kEcA, notice(7000 + i).nav, "Q-" + std::to_string(i), 1000 + i,
+                        {"books", "treasury", "books"});
+    REQUIRE(commit(*store, std::move(w)).ok());
+  }
+  REQUIRE(commit(*store, receiptFor(kEcA, notice(7006).nav, "Q-6", 1006, {})).ok());
+  // The receipts' transactions wrote no outbox row: each receipt keeps its distinct routes.
+  CHECK(rawCount(path, "SELECT count(*) FROM outbox") == 0);
+  CHECK(rawCount(path,
+                 "SELECT count(*) FROM receipts"
+                 " WHERE ledger_routes = '[\"books\",\"treasury\"]'") == 5);
+  CHECK(rawCount(path, "SELECT count(*) FROM receipts WHERE ledger_routes = ''") == 1);
+  CHECK(rawCount(path, "SELECT receipt_row FROM outbox_queued") == 0);
+
+  // A claim of 3 queues 3 receipts (6 deliveries), oldest first, and takes the 3 due first.
+  auto claimed = store->claimDeliveries(kEcA, 5000, 100'000, 3);
+  REQUIRE(claimed.ok());
+  REQUIRE(claimed.value().size() == 3);
+  CHECK(claimed.value()[0].receipt.receipt_id == "Q-1");
+  CHECK(claimed.value()[0].route == "books");
+  CHECK(claimed.value()[1].receipt.receipt_id == "Q-1");
+  CHECK(claimed.value()[1].route == "treasury");
+  CHECK(claimed.value()[2].receipt.receipt_id == "Q-2");
+  CHECK(rawCount(path, "SELECT count(*) FROM outbox") == 6);
+  CHECK(rawCount(path, "SELECT receipt_row FROM outbox_queued") == 3);
+
+  // Two more, then a restart: what was not queued is queued by the next read, once.
+  REQUIRE(commit(*store, receiptFor(kEcA, notice(7007).nav, "Q-7", 1007, {"books"})).ok());
+  store.reset();
+  store = openSqliteStore(options, &error);
+  REQUIRE(store);
+  CHECK(rawCount(path, "SELECT count(*) FROM outbox") == 6);
+  auto pending = store->countDeliveries(kEcA, DeliveryState::kPending);
+  REQUIRE(pending.ok());
+  CHECK(pending.value() == 11);  // 5 receipts x 2 routes, and Q-7's one; Q-6 has none
+  CHECK(rawCount(path, "SELECT count(*) FROM outbox") == 11);
+  CHECK(rawCount(path, "SELECT receipt_row FROM outbox_queued") == 7);
+  CHECK(rawCount(path,
+                 "SELECT count(*) FROM (SELECT receipt_row, route FROM outbox"
+                 " GROUP BY receipt_row, route HAVING count(*) > 1)") == 0);
+  auto listed = store->listDeliveries(kEcA, DeliveryState::kPending, 0, 100);
+  REQUIRE(listed.ok());
+  REQUIRE(listed.value().size() == 11);
+  CHECK(listed.value().back().receipt.receipt_id == "Q-7");
+  CHECK(listed.value().back().created_unix_ms == 1007);
+}
+
+TEST_CASE("store sqlite: migration 11 queues nothing again for the receipts stored before it",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("eleven.db");
+  {
+    auto db = connect(path);
+    REQUIRE(sqlite::applyMigrations(*db, sqlite::migrations().first(10)).value() == 10);
+  }
+  rawExec(path,
+          "INSERT INTO receipts (id, ec, receipt_id, notice_number, iuv, amount_cents,"
+          " received_at_ms, payment_date_time, psp, double_payment, unmatched, v2, raw_xml,"
+          " parsed) VALUES (7, 'A', 'R', 'N', 'I', 1, 1, 't', 'P', 0, 0, 1, '', '{}');"
+          "INSERT INTO outbox (id, receipt_row, ec, route, state, attempts, next_attempt_ms,"
+          " last_error, created_ms) VALUES (40, 7, 'A', 'books', 'pending', 0, 1, '', 1);");
+  {
+    auto db = connect(path);
+    REQUIRE(sqlite::applyMigrations(*db, sqlite::migrations()).value() >= 11);
+  }
+  CHECK(rawCount(path, "SELECT receipt_row FROM outbox_queued") == 7);
+  SqliteOptions options;
+  options.path = path;
+  Error error;
+  auto store = openSqliteStore(options, &error);
+  REQUIRE(store);
+  auto pending = store->countDeliveries("A", DeliveryState::kPending);
+  REQUIRE(pending.ok());
+  CHECK(pending.value() == 1);
+  CHECK(rawCount(path, "SELECT count(*) FROM outbox") == 1);
+}
+
 TEST_CASE("store sqlite: a claim does not walk a paused route's backlog", "[store]") {
   TempDir dir;
   const std::string path = dir.file("held.db");
