@@ -382,9 +382,10 @@ class SqliteStore final : public Store {
       auto waiting = sqlite::readReceiptsToQueue(*db.value());
       if (!waiting) return waiting.error();
       if (!waiting.value()) break;
-      // In slices, so that receipts arriving meanwhile are not held behind one long job.
+      // In slices, so that receipts arriving meanwhile are not held behind one long job; not
+      // patient, as the reader waits for each (a patient slice waited out the writer's delay).
       auto queued = wait<std::int64_t>(
-          [](Connection& w) { return sqlite::queueDeliveries(w, kQueueSlice); }, /*patient=*/true);
+          [](Connection& w) { return sqlite::queueDeliveries(w, kQueueSlice); }, /*patient=*/false);
       if (!queued) return queued.error();
       if (queued.value() < kQueueSlice) break;
     }
