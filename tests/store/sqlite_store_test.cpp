@@ -260,6 +260,18 @@ TEST_CASE("store sqlite: a delivery is written to the table and the claim index 
              Catch::Contains("USING INDEX outbox_dead"));
 }
 
+// A database at schema version `version`, for a migration's test to fill with old rows.
+void createAtVersion(const std::string& path, int version) {
+  auto db = connect(path);
+  REQUIRE(sqlite::applyMigrations(*db, sqlite::migrations().first(version)).value() == version);
+}
+
+// A receipt row as every schema version has it (id 7, EC 'A'), for the migrations' tests.
+constexpr const char* kReceipt7 =
+    "INSERT INTO receipts (id, ec, receipt_id, notice_number, iuv, amount_cents,"
+    " received_at_ms, payment_date_time, psp, double_payment, unmatched, v2, raw_xml,"
+    " parsed) VALUES (7, 'A', 'R', 'N', 'I', 1, 1, 't', 'P', 0, 0, 1, '', '{}');";
+
 TEST_CASE("store sqlite: a receipt's deliveries are queued after it, by claims and by reads",
           "[store]") {
   TempDir dir;
@@ -320,16 +332,11 @@ TEST_CASE("store sqlite: migration 11 queues nothing again for the receipts stor
           "[store]") {
   TempDir dir;
   const std::string path = dir.file("eleven.db");
-  {
-    auto db = connect(path);
-    REQUIRE(sqlite::applyMigrations(*db, sqlite::migrations().first(10)).value() == 10);
-  }
+  createAtVersion(path, 10);
   rawExec(path,
-          "INSERT INTO receipts (id, ec, receipt_id, notice_number, iuv, amount_cents,"
-          " received_at_ms, payment_date_time, psp, double_payment, unmatched, v2, raw_xml,"
-          " parsed) VALUES (7, 'A', 'R', 'N', 'I', 1, 1, 't', 'P', 0, 0, 1, '', '{}');"
-          "INSERT INTO outbox (id, receipt_row, ec, route, state, attempts, next_attempt_ms,"
-          " last_error, created_ms) VALUES (40, 7, 'A', 'books', 'pending', 0, 1, '', 1);");
+          std::string(kReceipt7) +
+              "INSERT INTO outbox (id, receipt_row, ec, route, state, attempts, next_attempt_ms,"
+              " last_error, created_ms) VALUES (40, 7, 'A', 'books', 'pending', 0, 1, '', 1);");
   {
     auto db = connect(path);
     REQUIRE(sqlite::applyMigrations(*db, sqlite::migrations()).value() >= 11);
@@ -384,22 +391,16 @@ TEST_CASE("store sqlite: migration 9 rebuilds the outbox with every delivery and
           "[store]") {
   TempDir dir;
   const std::string path = dir.file("nine.db");
-  {
-    auto db = connect(path);
-    REQUIRE(sqlite::applyMigrations(*db, sqlite::migrations().first(8)).value() == 8);
-  }
+  createAtVersion(path, 8);
   rawExec(path,
-          "PRAGMA foreign_keys=ON;"
-          "INSERT INTO receipts (id, ec, receipt_id, notice_number, iuv, amount_cents,"
-          " received_at_ms, payment_date_time, psp, double_payment, unmatched, v2, raw_xml,"
-          " parsed) VALUES (7, 'A', 'R', 'N', 'I', 1, 1, 't', 'P', 0, 0, 1, '', '{}');"
-          "INSERT INTO outbox (id, receipt_row, ec, route, state, attempts, next_attempt_ms,"
-          " last_error, created_ms, delivered_ms) VALUES"
-          " (40, 7, 'A', 'books', 'delivered', 1, 5, '', 1, 5),"
-          " (41, 7, 'A', 'treasury', 'dead', 3, 9, 'HTTP 400', 1, NULL),"
-          " (42, 7, 'A', 'journal', 'pending', 2, 11, 'HTTP 503', 1, NULL);"
-          "INSERT INTO delivery_attempts (delivery_id, attempt, at_ms, outcome, error)"
-          " VALUES (41, 3, 9, 'dead', 'HTTP 400'), (42, 1, 8, 'retry', 'HTTP 503');");
+          std::string("PRAGMA foreign_keys=ON;") + kReceipt7 +
+              "INSERT INTO outbox (id, receipt_row, ec, route, state, attempts, next_attempt_ms,"
+              " last_error, created_ms, delivered_ms) VALUES"
+              " (40, 7, 'A', 'books', 'delivered', 1, 5, '', 1, 5),"
+              " (41, 7, 'A', 'treasury', 'dead', 3, 9, 'HTTP 400', 1, NULL),"
+              " (42, 7, 'A', 'journal', 'pending', 2, 11, 'HTTP 503', 1, NULL);"
+              "INSERT INTO delivery_attempts (delivery_id, attempt, at_ms, outcome, error)"
+              " VALUES (41, 3, 9, 'dead', 'HTTP 400'), (42, 1, 8, 'retry', 'HTTP 503');");
 
   auto db = connect(path);
   REQUIRE(sqlite::applyMigrations(*db, sqlite::migrations()).value() >= 9);
