@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <new>
+#include <type_traits>
 
 #include "paForNodeBinding.nsmap"  // the global gSOAP namespace table, defined exactly once
 #include "soap/content_model.h"
@@ -234,13 +235,46 @@ int beginReceive(struct soap* soap, Input& input) {
 #endif
 }
 
+// The operations whose plain requests are read from the scanner's values.
+bool readsPlain(core::Operation op) {
+  return op == core::Operation::kVerify || op == core::Operation::kGetPayment ||
+         op == core::Operation::kGetPaymentV2;
+}
+
+// The caller and the qrCode of a plain request: its first five values, in the order the scanner
+// has checked (idPA, idBrokerPA, idStation, qrCode/fiscalCode, qrCode/noticeNumber).
+template <class Request>
+bool plainHead(const PlainValues& plain, Request& in, pafn__ctQrCode& qr) {
+  if (plain.count < 5) return false;
+  const auto& v = plain.values;
+  in.idPA = v[0].text;
+  in.idBrokerPA = v[1].text;
+  in.idStation = v[2].text;
+  qr.fiscalCode = v[3].text;
+  qr.noticeNumber = v[4].text;
+  in.qrCode = &qr;
+  return true;
+}
+
 }  // namespace
 
 struct Codec::Impl {
   Limits limits;
+  Reading reading = Reading::kPlainValues;
   struct soap* soap = nullptr;
   Input input;
   std::string issue;
+
+  // The request as core values, or why a value breaks its type.
+  template <class T>
+  std::variant<Decoded, DecodeFailure> convert(core::Operation op, const T& element) {
+    RequestReader reader(model::requestElement(op), limits);
+    auto request = reader.read(element);
+    if (!reader.problem().empty()) {
+      return failure(op, core::FaultCode::kSintassiXsd, reader.problem(), "value check");
+    }
+    return Decoded{op, core::NodeRequest(std::move(request))};
+  }
 
   // Reads the operation's element of type T with gSOAP, then converts it; the variant holds the
   // request or why it was refused.
@@ -251,17 +285,53 @@ struct Codec::Impl {
     if (soap_body_end_in(soap) || soap_envelope_end_in(soap) || endReceive(soap)) {
       return gsoapFailure(op, soap);
     }
-    RequestReader reader(model::requestElement(op), limits);
-    auto request = reader.read(element);
-    if (!reader.problem().empty()) {
-      return failure(op, core::FaultCode::kSintassiXsd, reader.problem(), "value check");
+    return convert(op, element);
+  }
+
+  // A plain request from the scanner's values into the gSOAP type gSOAP would have filled, then
+  // converted as after gSOAP's reading. nullopt when gSOAP must read it: an enumeration value gSOAP
+  // would refuse, or any value that breaks its type.
+  template <class T>
+  std::optional<Decoded> readPlain(core::Operation op, const PlainValues& plain) {
+    T in;
+    pafn__ctQrCode qr;
+    std::string amount, note, due;
+    pafn__stTransferType type{};
+    if (!plainHead(plain, in, qr)) return std::nullopt;
+    if constexpr (std::is_same_v<T, pafn__paVerifyPaymentNoticeReq>) {
+      if (plain.count != 5) return std::nullopt;
+    } else {
+      for (std::size_t i = 5; i < plain.count; ++i) {
+        const auto [name, text] = plain.values[i];
+        if (name == "amount") {
+          amount = text;
+          in.amount = &amount;
+        } else if (name == "paymentNote") {
+          note = text;
+          in.paymentNote = &note;
+        } else if (name == "dueDate") {
+          due = text;
+          in.dueDate = &due;
+        } else if (name == "transferType" && (text == "PAGOPA" || text == "POSTAL")) {
+          type = text == "POSTAL" ? pafn__stTransferType::POSTAL : pafn__stTransferType::PAGOPA;
+          in.transferType = &type;
+        } else {
+          return std::nullopt;
+        }
+      }
     }
-    return Decoded{op, core::NodeRequest(std::move(request))};
+    return decoded(convert(op, in));
+  }
+
+  static std::optional<Decoded> decoded(std::variant<Decoded, DecodeFailure>&& result) {
+    if (auto* request = std::get_if<Decoded>(&result)) return std::move(*request);
+    return std::nullopt;
   }
 };
 
-Codec::Codec(Limits limits) : impl_(std::make_unique<Impl>()) {
+Codec::Codec(Limits limits, Reading reading) : impl_(std::make_unique<Impl>()) {
   impl_->limits = limits;
+  impl_->reading = reading;
   // SOAP_XML_TREE: paForNode is document/literal, where id and href attributes mean nothing;
   // gSOAP reads the message as the tree it is and never links elements by reference.
   struct soap* soap =
@@ -296,9 +366,28 @@ std::variant<Decoded, DecodeFailure> Codec::decode(std::string_view soap_action,
         action.empty() ? "missing SOAPAction" : "unknown SOAPAction '" + printable(action) + "'",
         "SOAPAction not a paForNode operation");
   }
-  if (auto refused = scanEnvelope(body, *op, impl_->limits)) {
+  PlainValues plain;
+  const bool want_plain = impl_->reading == Reading::kPlainValues && readsPlain(*op);
+  if (auto refused = scanEnvelope(body, *op, impl_->limits, want_plain ? &plain : nullptr)) {
     return failure(op, refused->code, std::move(refused->description),
                    std::move(refused->log_detail));
+  }
+  if (want_plain && plain.plain) {
+    std::optional<Decoded> request;
+    switch (*op) {
+      case core::Operation::kVerify:
+        request = impl_->readPlain<pafn__paVerifyPaymentNoticeReq>(*op, plain);
+        break;
+      case core::Operation::kGetPayment:
+        request = impl_->readPlain<pafn__paGetPaymentReq>(*op, plain);
+        break;
+      case core::Operation::kGetPaymentV2:
+        request = impl_->readPlain<pafn__paGetPaymentV2Request>(*op, plain);
+        break;
+      default:
+        break;
+    }
+    if (request) return std::move(*request);
   }
 
   struct soap* soap = impl_->soap;

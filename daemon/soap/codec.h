@@ -41,12 +41,24 @@ struct DecodeFailure {
   std::string log_detail;
 };
 
+// How decode() reads a request once the scanner has accepted its structure.
+enum class Reading {
+  // paVerifyPaymentNotice, paGetPayment and paGetPaymentV2 written plainly (no Header content,
+  // attributes, comments or CDATA; every value printable ASCII without entities, see
+  // soap/envelope_scanner.h) are read from the values the scanner collected, without gSOAP's
+  // second pass over the bytes. A value that breaks its type sends the request through gSOAP, so
+  // that a refusal is gSOAP's and the RequestReader's, word for word. Everything else: gSOAP.
+  kPlainValues,
+  // Every request through gSOAP: the reference the first is tested against.
+  kGsoap,
+};
+
 class Codec {
  public:
   // Allocates one gSOAP context configured with `limits` (std::bad_alloc when it cannot). Not
   // thread-safe: use one Codec per event-loop thread; it is cheap to reuse for any number of
   // messages.
-  explicit Codec(Limits limits = {});
+  explicit Codec(Limits limits = {}, Reading reading = Reading::kPlainValues);
   ~Codec();
   Codec(const Codec&) = delete;
   Codec& operator=(const Codec&) = delete;

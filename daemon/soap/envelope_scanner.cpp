@@ -76,6 +76,8 @@ struct Frame {
   int index = 1;  // which occurrence of its declaration this element is, from 1
   int state = 0;  // Envelope: 1 after Header, 2 after Body. Body: elements seen.
   std::size_t text_bytes = 0;
+  std::string_view value;  // payload leaves: the first text run
+  int text_runs = 0;
   std::string_view last_child;
   int repeat = 0;
 };
@@ -87,8 +89,8 @@ struct Binding {
 
 class Scanner {
  public:
-  Scanner(std::string_view in, core::Operation op, const Limits& limits)
-      : in_(in), op_(op), limits_(limits) {
+  Scanner(std::string_view in, core::Operation op, const Limits& limits, PlainValues* plain)
+      : in_(in), op_(op), limits_(limits), plain_(plain) {
     stack_.reserve(static_cast<std::size_t>(limits.max_depth > 0 ? limits.max_depth : 0) + 1);
     bindings_.reserve(16);
     attrs_.reserve(8);
@@ -104,7 +106,10 @@ class Scanner {
       extra(problem->bad_utf8 ? "invalid UTF-8 byte sequence" : "character not allowed in XML 1.0");
       return failure_;
     }
-    if (in_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+    if (in_.substr(0, 3) == "\xEF\xBB\xBF") {
+      pos_ = 3;
+      notPlain();
+    }
     prolog_end_ = pos_;
     while (pos_ < in_.size() && !failure_) {
       if (in_[pos_] == '<') {
@@ -140,6 +145,26 @@ class Scanner {
   }
   bool malformed(std::string what) { return xsd("malformed XML: " + what); }
 
+  void notPlain() {
+    if (plain_) plain_->plain = false;
+  }
+
+  // A payload leaf closes: its value joins the plain values if it is written plainly.
+  void plainValue(const Frame& f) {
+    if (!plain_ || !plain_->plain) return;
+    const std::string_view text = f.value;
+    bool ok = f.text_runs == 1 && !text.empty() && text.front() != ' ' && text.back() != ' ' &&
+              plain_->count < PlainValues::kCapacity;
+    for (std::size_t i = 0; ok && i < text.size(); ++i) {
+      ok = text[i] >= 0x20 && text[i] <= 0x7e && text[i] != '&';
+    }
+    if (!ok) {
+      notPlain();
+      return;
+    }
+    plain_->values[plain_->count++] = {f.local, text};
+  }
+
   bool startsWith(std::string_view prefix) const {
     return in_.substr(pos_, prefix.size()) == prefix;
   }
@@ -154,6 +179,8 @@ class Scanner {
           (pi.size() == 3 || isSpace(pi[3]))) {
         if (pos_ != prolog_end_) return malformed("XML declaration not at the start");
         if (!declaration(pi)) return false;
+      } else {
+        notPlain();
       }
       pos_ = end + 2;
       return true;
@@ -161,12 +188,14 @@ class Scanner {
     if (startsWith("<!--")) {
       const std::size_t end = in_.find("-->", pos_ + 4);
       if (end == std::string_view::npos) return malformed("unterminated comment");
+      notPlain();
       pos_ = end + 3;
       return true;
     }
     if (startsWith("<![CDATA[")) {
       const std::size_t end = in_.find("]]>", pos_ + 9);
       if (end == std::string_view::npos) return malformed("unterminated CDATA section");
+      notPlain();
       if (!text(in_.substr(pos_ + 9, end - pos_ - 9), true)) return false;
       pos_ = end + 3;
       return true;
@@ -265,6 +294,7 @@ class Scanner {
       }
     }
     pos_ = p;
+    if (!attrs_.empty()) notPlain();
     if (!open(qname, mark)) return false;
     return !self_closing || close();
   }
@@ -346,6 +376,7 @@ class Scanner {
       if (!allSpace(raw)) return xsd(path() + ": text not allowed, child elements expected");
       return true;
     }
+    if (f.text_runs++ == 0) f.value = raw;
     f.text_bytes += raw.size();
     const std::size_t limit =
         f.kind == model::Content::kBinary ? limits_.max_binary_length : limits_.max_string_length;
@@ -433,6 +464,7 @@ class Scanner {
         return xsd("unexpected element '" + clip(f.local) + "' in the SOAP Envelope");
       case Role::kHeader:
       case Role::kOther:
+        notPlain();
         f.role = Role::kOther;
         return true;
       case Role::kBody:
@@ -600,7 +632,11 @@ class Scanner {
         }
         break;
       case Role::kPayload:
-        if (f.kind == model::Content::kElements && !complete(f)) return false;
+        if (f.kind == model::Content::kElements) {
+          if (!complete(f)) return false;
+        } else {
+          plainValue(f);
+        }
         break;
       case Role::kHeader:
       case Role::kOther:
@@ -657,14 +693,15 @@ class Scanner {
   std::vector<Binding> bindings_;
   std::vector<std::string_view> attrs_;
   bool root_seen_ = false;
+  PlainValues* plain_;
   std::optional<ScanFailure> failure_;
 };
 
 }  // namespace
 
 std::optional<ScanFailure> scanEnvelope(std::string_view body, core::Operation op,
-                                        const Limits& limits) {
-  return Scanner(body, op, limits).run();
+                                        const Limits& limits, PlainValues* plain) {
+  return Scanner(body, op, limits, plain).run();
 }
 
 }  // namespace ponte::soap

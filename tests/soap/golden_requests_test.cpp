@@ -3,10 +3,9 @@
 // with the fault the end-to-end golden run (tests/app/golden_test.cpp) expects.
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "samples.h"
 #include "schema_check.h"
 #include "soap/codec.h"
 
@@ -14,13 +13,6 @@ namespace ponte::soap {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TEST_CASE("golden request files decode as their names say", "[unit]") {
   const fs::path golden = fs::path(PONTE_SOURCE_DIR) / "tests" / "golden";
@@ -43,7 +35,7 @@ TEST_CASE("golden request files decode as their names say", "[unit]") {
       }
       const std::string kase = name.substr(0, name.size() - suffix.size());
       cases.insert(kase);
-      const std::string body = read(file.path());
+      const std::string body = test::readFile(file.path());
       INFO("case " << kase);
       auto result = codec.decode(action, body);
       // ok-* and fault-* requests are valid on the wire; fault-* ones are refused by the EC.

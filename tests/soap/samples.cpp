@@ -2,6 +2,8 @@
 #include "samples.h"
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 
 namespace ponte::soap::test {
 namespace {
@@ -191,6 +193,56 @@ std::string replaceOnce(std::string text, std::string_view from, std::string_vie
   INFO("sample lacks: " << from);
   REQUIRE(at != std::string::npos);
   text.replace(at, from.size(), to);
+  return text;
+}
+
+std::string readFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string mutate(std::string text, std::mt19937& rng) {
+  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n)(rng); };
+  using namespace std::string_view_literals;
+  // Fragments that break XML or the schema in typical ways, NUL included.
+  static constexpr std::string_view kPieces[] = {
+      "<"sv,         ">"sv,
+      "</"sv,        "/>"sv,
+      "&"sv,         "&amp;"sv,
+      "\""sv,        "xmlns=\"\""sv,
+      "<!--"sv,      "]]>"sv,
+      "\0"sv,        "\xFF"sv,
+      "\xC3"sv,      "="sv,
+      ":"sv,         "<x:y>"sv,
+      "1e5"sv,       "<idPA>"sv,
+      "</qrCode>"sv, "<!DOCTYPE"sv,
+      "<![CDATA["sv, "<?xml version=\"1.0\"?>"sv,
+  };
+  const int edits = 1 + static_cast<int>(pick(3));
+  for (int i = 0; i < edits && !text.empty(); ++i) {
+    const std::size_t at = pick(text.size() - 1);
+    switch (pick(4)) {
+      case 0:
+        text[at] = static_cast<char>(pick(255));
+        break;
+      case 1:
+        text.erase(at, pick(16));
+        break;
+      case 2:
+        text.resize(at);
+        break;
+      case 3: {
+        const auto& piece = kPieces[pick(std::size(kPieces) - 1)];
+        text.insert(at, piece.data(), piece.size());
+        break;
+      }
+      default:
+        text.insert(at, text.substr(pick(text.size() - 1), pick(40)));
+        break;
+    }
+  }
   return text;
 }
 

@@ -1,6 +1,8 @@
 // Realistic paForNode requests for the codec tests, in the namespace styles real senders use.
 #pragma once
 
+#include <filesystem>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -40,5 +42,12 @@ std::string validRequest(core::Operation op, Style style = Style::kPafnPrefix);
 
 // `text` with the first occurrence of `from` replaced by `to`; the test fails if absent.
 std::string replaceOnce(std::string text, std::string_view from, std::string_view to);
+
+// The whole file, as bytes.
+std::string readFile(const std::filesystem::path& path);
+
+// `text` after 1 to 4 random edits: a byte changed, bytes cut, the rest cut off, a fragment that
+// breaks XML or the schema in a typical way inserted, or a piece of the text repeated.
+std::string mutate(std::string text, std::mt19937& rng);
 
 }  // namespace ponte::soap::test
