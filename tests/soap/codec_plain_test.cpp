@@ -190,6 +190,24 @@ TEST_CASE("plain reading decodes every request as gSOAP's reading does", "[unit]
     }
   }
   compare(Operation::kVerify, "\xEF\xBB\xBF" + verify);
+  // The XML declaration, blanks in tags, namespace declarations in unusual places.
+  const std::pair<std::string_view, std::string_view> markup_edits[] = {
+      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", ""},
+      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version='1.0' standalone='yes'?>"},
+      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version=\"1.1\"?>"},
+      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version=\"1.0\" encoding=\"latin1\"?>"},
+      {"<idPA>", "<idPA >"},
+      {"</idPA>", "</idPA\n>"},
+      {"<soapenv:Header/>", "<soapenv:Header>\r\n</soapenv:Header>"},
+      {"<soapenv:Header/>", ""},
+      {"<qrCode>", "<qrCode xmlns:x=\"urn:unused\">"},
+      {"<idPA>", "<idPA xmlns=\"\">"},
+      {"<idPA>", "<idPA xmlns=\"urn:other\">"},
+      {"<soapenv:Body>", "<soapenv:Body xmlns:pafn=\"urn:rebound\">"},
+  };
+  for (const auto& [from, to] : markup_edits) {
+    compare(Operation::kVerify, replaceOnce(verify, from, to));
+  }
   compare(Operation::kVerify,
           replaceOnce(verify, "<soapenv:Header/>",
                       "<soapenv:Header><h:x xmlns:h=\"urn:h\" soapenv:mustUnderstand=\"1\"/>"
