@@ -150,9 +150,23 @@ TEST_CASE("plain reading decodes every request as gSOAP's reading does", "[unit]
       {"<noticeNumber>301000000000012373<", "<noticeNumber>3010000000000123730<"},
       {"<noticeNumber>301000000000012373<", "<noticeNumber>30100000000001237X<"},
       {"<noticeNumber>301000000000012373<", "<noticeNumber>\n301000000000012373\n<"},
+      // The XML declaration, blanks in tags, namespace declarations in unusual places.
+      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", ""},
+      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version='1.0' standalone='yes'?>"},
+      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version=\"1.1\"?>"},
+      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version=\"1.0\" encoding=\"latin1\"?>"},
+      {"<idPA>", "<idPA >"},
+      {"</idPA>", "</idPA\n>"},
+      {"<soapenv:Header/>", "<soapenv:Header>\r\n</soapenv:Header>"},
+      {"<soapenv:Header/>", ""},
+      {"<qrCode>", "<qrCode xmlns:x=\"urn:unused\">"},
+      {"<idPA>", "<idPA xmlns=\"\">"},
+      {"<idPA>", "<idPA xmlns=\"urn:other\">"},
+      {"<soapenv:Body>", "<soapenv:Body xmlns:pafn=\"urn:rebound\">"},
   };
-  for (const auto& [from, to] : verify_edits)
+  for (const auto& [from, to] : verify_edits) {
     compare(Operation::kVerify, replaceOnce(verify, from, to));
+  }
   const std::pair<std::string_view, std::string_view> get_edits[] = {
       {"<amount>120.00<", "<amount>1e5<"},
       {"<amount>120.00<", "<amount>120<"},
@@ -190,24 +204,6 @@ TEST_CASE("plain reading decodes every request as gSOAP's reading does", "[unit]
     }
   }
   compare(Operation::kVerify, "\xEF\xBB\xBF" + verify);
-  // The XML declaration, blanks in tags, namespace declarations in unusual places.
-  const std::pair<std::string_view, std::string_view> markup_edits[] = {
-      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", ""},
-      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version='1.0' standalone='yes'?>"},
-      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version=\"1.1\"?>"},
-      {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version=\"1.0\" encoding=\"latin1\"?>"},
-      {"<idPA>", "<idPA >"},
-      {"</idPA>", "</idPA\n>"},
-      {"<soapenv:Header/>", "<soapenv:Header>\r\n</soapenv:Header>"},
-      {"<soapenv:Header/>", ""},
-      {"<qrCode>", "<qrCode xmlns:x=\"urn:unused\">"},
-      {"<idPA>", "<idPA xmlns=\"\">"},
-      {"<idPA>", "<idPA xmlns=\"urn:other\">"},
-      {"<soapenv:Body>", "<soapenv:Body xmlns:pafn=\"urn:rebound\">"},
-  };
-  for (const auto& [from, to] : markup_edits) {
-    compare(Operation::kVerify, replaceOnce(verify, from, to));
-  }
   compare(Operation::kVerify,
           replaceOnce(verify, "<soapenv:Header/>",
                       "<soapenv:Header><h:x xmlns:h=\"urn:h\" soapenv:mustUnderstand=\"1\"/>"
